@@ -1,0 +1,95 @@
+"""Activation functions, each a value and its derivative side by side.
+
+The lecture uses the sigmoid σ(x) = 1 / (1 + e^(−x)), whose derivative it writes in
+terms of the node's own output: σ'(x) = σ(x)(1 − σ(x)) = O(1 − O). Every activation
+here gives its derivative the same way, from the weighted input x and the output O,
+so the backward pass reads like the lecture: δ_j = f'(x_j) Σ_k δ_k W_jk.
+
+Activations are looked up by name in :data:`ACTIVATIONS`, an explicit registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def sigmoid(x: Array) -> Array:
+    """σ(x) = 1 / (1 + e^(−x)), computed without overflow for any finite x.
+
+    For x ≥ 0 the textbook form is safe; for x < 0 it is rewritten as e^x / (1 + e^x),
+    so ``exp`` only ever sees non-positive arguments.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def softmax(x: Array) -> Array:
+    """O_k = e^(x_k) / Σ_k' e^(x_k'), over the last axis, shifted by the maximum for stability."""
+    x = np.asarray(x, dtype=np.float64)
+    z = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return z / np.sum(z, axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation f, its derivative f'(x) from (x, O), and how the lecture writes both.
+
+    ``derivative`` is ``None`` for softmax: its derivative is a matrix, and bp-tui only
+    uses softmax on the output layer with cross-entropy, where δ_k = O_k − t_k.
+    """
+
+    name: str
+    function: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array] | None
+    formula: str  # O = f(x), in the lecture's notation
+    derivative_formula: str  # f'(x), written with O where the lecture does
+    output_only: bool = False
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            name="sigmoid",
+            function=sigmoid,
+            derivative=lambda x, o: o * (1.0 - o),
+            formula="σ(x) = 1 / (1 + e^(−x))",
+            derivative_formula="O(1 − O)",
+        ),
+        Activation(
+            name="tanh",
+            function=np.tanh,
+            derivative=lambda x, o: 1.0 - o * o,
+            formula="tanh(x)",
+            derivative_formula="1 − O²",
+        ),
+        Activation(
+            name="relu",
+            function=lambda x: np.maximum(x, 0.0),
+            derivative=lambda x, o: (x > 0).astype(np.float64),
+            formula="max(0, x)",
+            derivative_formula="1 if x > 0 else 0",
+        ),
+        Activation(
+            name="linear",
+            function=lambda x: np.array(x, dtype=np.float64, copy=True),
+            derivative=lambda x, o: np.ones_like(x, dtype=np.float64),
+            formula="x",
+            derivative_formula="1",
+        ),
+        Activation(
+            name="softmax",
+            function=softmax,
+            derivative=None,
+            formula="e^(x_k) / Σ e^(x)",
+            derivative_formula="(used only with cross-entropy: δ_k = O_k − t_k)",
+            output_only=True,
+        ),
+    )
+}

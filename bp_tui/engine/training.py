@@ -1,0 +1,155 @@
+"""Training over many epochs: the fast path that the loss curve and `bp-tui run` use.
+
+Samples are visited in the lesson's order, every epoch the same (no shuffling, so every
+run of a lesson gives the same numbers).
+
+- ``sample`` mode: one iteration per sample, updating after each (stochastic gradient
+  descent in the lecture's per-sample form).
+- ``batch`` mode: one iteration per batch of ``batch_size`` consecutive samples (all of
+  them by default), updating with the **mean** gradient over the batch's samples.
+
+The loss of an epoch is the mean, over the epoch's samples, of the E each sample had in
+its forward pass (so with the weights current at that moment, as a live curve shows it).
+
+:func:`train` keeps only what the curve needs, yet runs exactly the arithmetic of
+:func:`bp_tui.engine.trace.trace_iteration`, so its weights equal those of stepping
+iteration by iteration.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from bp_tui.engine.network import Array, Network, frozen
+from bp_tui.engine.trace import Trace, apply_update, backprop, trace_iteration
+
+
+class Mode(StrEnum):
+    SAMPLE = "sample"
+    BATCH = "batch"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Which samples each iteration of an epoch uses."""
+
+    n_samples: int
+    mode: Mode = Mode.SAMPLE
+    batch_size: int | None = None  # batch mode only; None means all samples
+
+    @property
+    def batches(self) -> tuple[tuple[int, ...], ...]:
+        if self.mode is Mode.SAMPLE:
+            return tuple((i,) for i in range(self.n_samples))
+        size = self.batch_size or self.n_samples
+        return tuple(
+            tuple(range(start, min(start + size, self.n_samples)))
+            for start in range(0, self.n_samples, size)
+        )
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return len(self.batches)
+
+    def samples_of(self, iteration: int) -> tuple[int, ...]:
+        """The samples of iteration ``iteration`` (counted from 0 across epochs)."""
+        return self.batches[iteration % self.iterations_per_epoch]
+
+
+class Divergence(ArithmeticError):
+    """Training produced a non-finite loss: the weights have blown up."""
+
+    def __init__(self, epoch: int, iteration: int, learning_rate: float) -> None:
+        self.epoch = epoch
+        self.iteration = iteration
+        super().__init__(
+            f"training diverged in epoch {epoch}: the error E became infinite or not a "
+            f"number. The learning rate η = {learning_rate:g} is probably too large for "
+            "this network (or a ReLU/linear layer grew without bound); try a smaller η."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingResult:
+    """The loss of every epoch run, the final network, and why training stopped early."""
+
+    network: Network
+    losses: Array  # loss per completed epoch
+    iterations: int  # updates applied
+    divergence: Divergence | None = None
+    cancelled: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.losses)
+
+
+def trace_at(
+    network: Network,
+    inputs: Array,
+    targets: Array,
+    learning_rate: float,
+    schedule: Schedule,
+    iteration: int = 0,
+) -> Trace:
+    """The trace of iteration ``iteration`` of ``schedule``, starting from ``network``."""
+    idx = schedule.samples_of(iteration)
+    return trace_iteration(network, inputs[list(idx)], targets[list(idx)], learning_rate, idx)
+
+
+def train(
+    network: Network,
+    inputs: Array,
+    targets: Array,
+    learning_rate: float,
+    epochs: int,
+    schedule: Schedule,
+    progress: Callable[[int, float], bool] | None = None,
+) -> TrainingResult:
+    """Train for ``epochs`` epochs from ``network``.
+
+    ``progress(epoch, loss)`` is called after each epoch (counted from 1); returning
+    ``False`` cancels training, keeping the epochs already done. Training stops at the
+    first non-finite loss, returning the network of the last finite epoch and a
+    :class:`Divergence` that names the epoch.
+    """
+    inputs = np.asarray(inputs, dtype=np.float64)
+    targets = np.asarray(targets, dtype=np.float64)
+    batches = [(inputs[list(b)], targets[list(b)]) for b in schedule.batches]
+    losses = np.empty(epochs, dtype=np.float64)
+    current = network
+    iterations = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            start = current
+            total = 0.0
+            for x, t in batches:
+                bp = backprop(current, x, t)
+                total += float(np.sum(bp.E))
+                current = apply_update(current, bp.dW, bp.db, learning_rate)
+                iterations += 1
+            loss = total / len(inputs)
+            if not math.isfinite(loss) or not _all_finite(current):
+                return TrainingResult(
+                    network=start,
+                    losses=frozen(losses[:epoch]),
+                    iterations=iterations - len(batches),
+                    divergence=Divergence(epoch + 1, iterations, learning_rate),
+                )
+            losses[epoch] = loss
+            if progress is not None and progress(epoch + 1, loss) is False:
+                return TrainingResult(
+                    current, frozen(losses[: epoch + 1]), iterations, cancelled=True
+                )
+    return TrainingResult(current, frozen(losses), iterations)
+
+
+def _all_finite(network: Network) -> bool:
+    return all(np.isfinite(w).all() for w in network.weights) and all(
+        np.isfinite(b).all() for b in network.biases
+    )
