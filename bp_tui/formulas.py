@@ -174,15 +174,13 @@ def forward_formulas(trace: Trace, step: ForwardStep, row: int = 0) -> list[Form
             general += f" + b_{n}"
         out.append(Formula(f"x_{n}", general, _sum(terms), float(step.x[row, j])))
         x, o = float(step.x[row, j]), float(step.O[row, j])
+        head, _, tail = act.notation.partition("{}")
+        general_o = act.notation.format(f"x_{n}")
+        sub: tuple[Token, ...] = (head, Num(x), tail)
         if act.name == "softmax":
             general_o = f"e^(x_{n}) / Σ e^(x_{upper.lower()})"
-            sub: tuple[Token, ...] = ("softmax(", Num(x), ")")
-        elif act.name == "linear":
-            general_o, sub = f"x_{n}", (Num(x),)
-        else:
-            fname = {"sigmoid": "σ", "tanh": "tanh", "relu": "max(0, "}[act.name]
-            general_o = f"{fname}(x_{n})" if act.name != "relu" else f"max(0, x_{n})"
-            sub = (f"{fname}(", Num(x), ")") if act.name != "relu" else ("max(0, ", Num(x), ")")
+            exps = [("e^", Num(float(v))) for v in step.x[row]]
+            sub = ("e^", Num(x), " / (", *_sum(exps), ")")
         out.append(Formula(f"O_{n}", general_o, sub, o))
     return out
 
@@ -278,8 +276,11 @@ def gradient_formulas(trace: Trace, step: GradientStep) -> list[Formula]:
         for j in range(step.db.shape[0]):
             nj = node(upper, j)
             deltas = [(Num(float(step.delta[s, j])),) for s in range(rows)]
-            sub = _sum(deltas) if rows == 1 else (f"(1/{rows}) × (", *_sum(deltas), ")")
-            out.append(Formula(f"∂E/∂b_{nj}", f"δ_{nj}", sub, float(step.db[j])))
+            general, sub = f"δ_{nj}", _sum(deltas)
+            if rows > 1:
+                general = f"mean over samples of δ_{nj}"
+                sub = (f"(1/{rows}) × (", *sub, ")")
+            out.append(Formula(f"∂E/∂b_{nj}", general, sub, float(step.db[j])))
     return out
 
 
@@ -323,3 +324,44 @@ def all_formulas(trace: Trace, row: int = 0) -> Iterator[tuple[Step, list[Formul
     """Each step of ``trace`` with its formulas, in order."""
     for step in trace.steps:
         yield step, step_formulas(trace, step, row)
+
+
+def step_law(trace: Trace, step: Step) -> str:
+    """The lecture's general equation of ``step``, with the layers' own letters.
+
+    ``δ_j = O_j(1 − O_j) Σ_k δ_k W_jk`` for the hidden layer J of a sigmoid network.
+    """
+    net = trace.network
+    labels = [label.lower() for label in net.labels]
+    me = labels[step.layer]
+    below = labels[step.layer - 1] if step.layer > 0 else ""
+    bias = f" + b_{me}" if net.bias is not BiasMode.NONE else ""
+    if isinstance(step, InputStep):
+        return f"O_{me} = the sample's input {me}"
+    act = net.activations[step.layer - 1]
+    if isinstance(step, ForwardStep):
+        o = f"O_{me} = {act.notation.format(f'x_{me}')}"
+        if act.name == "softmax":
+            o = f"O_{me} = e^(x_{me}) / Σ e^(x_{me}')"
+        return f"x_{me} = Σ_{below} O_{below} W_{below}{me}{bias},   {o}"
+    if isinstance(step, LossStep):
+        formula, _ = net.loss.formulas(act)
+        return formula.replace("_k", f"_{me}")
+    if isinstance(step, DeltaStep):
+        if step.back_sum is None:
+            if step.f_prime is None:
+                return f"δ_{me} = O_{me} − t_{me}"
+            fp, _ = f_prime_form(act, me, 0.0, 0.0)
+            return f"δ_{me} = {fp}(O_{me} − t_{me})"
+        above = labels[step.layer + 1]
+        fp, _ = f_prime_form(act, me, 0.0, 0.0)
+        return f"δ_{me} = {fp} Σ_{above} δ_{above} W_{me}{above}"
+    if isinstance(step, GradientStep):
+        law = f"∂E/∂W_{below}{me} = O_{below} δ_{me}"
+        return law + (f",   ∂E/∂b_{me} = δ_{me}" if net.bias is not BiasMode.NONE else "")
+    if isinstance(step, UpdateStep):
+        law = f"W_{below}{me} ← W_{below}{me} − η ∂E/∂W_{below}{me}"
+        if net.bias is BiasMode.TRAINED:
+            law += f",   b_{me} ← b_{me} − η ∂E/∂b_{me}"
+        return law
+    raise TypeError(f"no law for {type(step).__name__}")

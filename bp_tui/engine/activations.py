@@ -48,6 +48,7 @@ class Activation:
     function: Callable[[Array], Array]
     derivative: Callable[[Array, Array], Array] | None
     formula: str  # O = f(x), in the lecture's notation
+    notation: str  # how f is applied to a named x: "σ({})".format("x_j") is σ(x_j)
     derivative_formula: str  # f'(x), written with O where the lecture does
     output_only: bool = False
 
@@ -57,6 +58,7 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             name="sigmoid",
+            notation="σ({})",
             function=sigmoid,
             derivative=lambda x, o: o * (1.0 - o),
             formula="σ(x) = 1 / (1 + e^(−x))",
@@ -64,6 +66,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="tanh",
+            notation="tanh({})",
             function=np.tanh,
             derivative=lambda x, o: 1.0 - o * o,
             formula="tanh(x)",
@@ -71,6 +74,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="relu",
+            notation="max(0, {})",
             function=lambda x: np.maximum(x, 0.0),
             derivative=lambda x, o: (x > 0).astype(np.float64),
             formula="max(0, x)",
@@ -78,6 +82,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="linear",
+            notation="{}",
             function=lambda x: np.array(x, dtype=np.float64, copy=True),
             derivative=lambda x, o: np.ones_like(x, dtype=np.float64),
             formula="x",
@@ -85,6 +90,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="softmax",
+            notation="softmax({})",
             function=softmax,
             derivative=None,
             formula="e^(x_k) / Σ e^(x)",
