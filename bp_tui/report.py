@@ -96,7 +96,7 @@ def training_line(lesson: Lesson) -> str:
     )
     return (
         f"η = {number(lesson.learning_rate)} · {word('lesson.mode')}: {mode} · "
-        f"{s.n_samples} {word('lesson.samples')}"
+        f"{word('lesson.samples')}: {s.n_samples}"
     )
 
 

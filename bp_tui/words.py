@@ -40,7 +40,7 @@ ENGLISH: dict[str, str] = {
     "lesson.batch": "Batch of samples {indices}",
     "lesson.input": "input",
     "lesson.target": "target t",
-    "lesson.initial": "initial weights",
+    "lesson.initial": "Initial weights",
     # the worked example (bp-tui run)
     "report.iteration": "The first training iteration",
     "report.training": "Training for {epochs} epochs",
@@ -60,6 +60,87 @@ ENGLISH: dict[str, str] = {
     ),
     "list.header": "Shipped lessons (run one with `bp-tui run NAME`):",
     "cli.no_lesson": "no lesson named '{name}': give a path to a .yaml file or one of: {names}",
+    # the app: key bindings as the Footer shows them
+    "key.next": "Next",
+    "key.previous": "Back",
+    "key.first": "First step",
+    "key.last": "Last step",
+    "key.train": "Train",
+    "key.cancel": "Stop training",
+    "key.sample": "Next sample",
+    "key.reset": "Reset",
+    "key.lessons": "Lessons",
+    "key.help": "Help",
+    "key.quit": "Quit",
+    "key.open": "Open",
+    "key.back": "Back",
+    "key.close": "Close",
+    "key.leave": "Leave the table",
+    # the app: panels and messages
+    "tui.picker.title": "Choose a lesson",
+    "tui.picker.invalid": "cannot be opened:",
+    "tui.picker.hint": "↑ ↓ choose · enter open",
+    "tui.iteration": "Iteration {iteration}",
+    "tui.sample_of": "sample {index} of {count}",
+    "tui.batch_of": "batch of samples {first}–{last}, showing sample {index}",
+    "tui.selected": "Selected",
+    "tui.select_hint": "tab: select a number in the tables to see its formula",
+    "tui.network": "Network",
+    "tui.step": "Step",
+    "tui.deltas": "δ of each layer",
+    "tui.delta.node": "node",
+    "tui.delta.f_prime": "f'(x)",
+    "tui.delta.from_above": "Σ δW  or  O − t",
+    "tui.deltas.empty": "No δ yet: the backward pass starts after the error E.",
+    "tui.matrix.more": "showing {rows} of {total_rows} rows, {cols} of {total_cols} columns",
+    "tui.loss": "Loss per epoch",
+    "tui.loss.empty": "Press t to train {epochs} epochs: the loss of each epoch is drawn here.",
+    "tui.loss.xlabel": "epoch",
+    "tui.loss.ylabel.log": "E (log scale)",
+    "tui.training": "Training: epoch {epoch} of {epochs}",
+    "tui.trained": "Trained {epochs} epochs: loss {loss}. The steps now show iteration {iteration}.",
+    "tui.cancelled": "Training stopped after {epochs} epochs.",
+    "tui.reset": "Back to the lesson's initial weights.",
+    "tui.error.title": "This lesson cannot be opened",
+    "tui.error.hint": "Fix the file and open it again. escape: back to the lessons",
+    "tui.too_small": "Make the terminal larger: bp-tui needs {width}×{height} (now {now}).",
+    "tui.help.title": "Help",
+    "tui.help.body": """\
+## Keys
+
+| key | what it does |
+|---|---|
+| `n` or `→` | the next step; after the last step, the next iteration (the weights updated) |
+| `p` or `←` | the previous step, back into earlier iterations |
+| `home` / `end` | the first / last step of this iteration |
+| `tab` | select a number in the δ table or the weight matrix (then arrows or the mouse); its formula appears in the step panel. `escape` leaves the table |
+| `s` | the next sample: this iteration on another sample (or, in a batch, show another sample's numbers) |
+| `t` | train the lesson's epochs; the loss curve grows as it runs |
+| `escape` | stop training |
+| `r` | reset to the lesson's initial weights |
+| `l` | back to the lessons |
+| `ctrl+p` | the command palette: lessons and actions |
+| `?` | this help; `q` quits |
+
+## One training iteration, as the lecture derives it
+
+1. **Input**: the sample's inputs are the outputs O of the input layer.
+2. **Forward**, layer by layer: x_j = Σ_i O_i W_ij (+ b_j), then O_j = σ(x_j).
+3. **Error**: E = ½ Σ_k (O_k − t_k)² over the output layer K.
+4. **Backward**, from the output down, as on the lecture's last slide:
+   δ_k = O_k(1 − O_k)(O_k − t_k) and ∂E/∂W_jk = O_j δ_k; then
+   δ_j = O_j(1 − O_j) Σ_k δ_k W_jk and ∂E/∂W_ij = O_i δ_j; and so on down.
+5. **Update**: W_ij ← W_ij − η ∂E/∂W_ij, every layer with the gradients of this iteration.
+
+## Notation
+
+- **O**: a node's output, after the activation; **t**: a target; **x**: a node's weighted input.
+- **W_ij**: the weight from node i of the layer below to node j of the layer above.
+- **δ**: ∂E/∂x, the error signal of a node; **η**: the learning rate.
+- Layers are lettered as in the lecture: … N, I, J, K, with K the output layer. Node 1 of
+  layer J is j1, its output O_j1, the weight into it from node 2 of I is W_i2j1.
+- σ'(x) = σ(x)(1 − σ(x)) = O(1 − O): the f'(x) column of the δ table.
+""",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": ENGLISH}

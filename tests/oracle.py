@@ -298,3 +298,30 @@ def cases(
         return Case(spec, inputs, targets)
 
     return build()
+
+
+def random_case(
+    rng: np.random.Generator, depth: int, width: int, samples: int, scale: float = 2.0
+) -> Case:
+    """A seeded random network of exactly ``depth`` weight layers, hidden and output widths
+    ``width`` (input width too), and ``samples`` samples; its activations, output/loss pair
+    and bias mode are drawn from ``rng`` as well.
+
+    Hypothesis favours small networks; this makes sure the largest ones are covered.
+    """
+    sizes = [width] * (depth + 1)
+    hidden = [str(a) for a in rng.choice(HIDDEN_ACTIVATIONS, depth - 1)]
+    output, loss = OUTPUTS[rng.integers(len(OUTPUTS))]
+    bias = str(rng.choice(BIAS_MODES))
+    weights = [rng.uniform(-scale, scale, (sizes[l], sizes[l + 1])) for l in range(depth)]
+    biases = [
+        np.zeros(sizes[l + 1]) if bias == "none" else rng.uniform(-scale, scale, sizes[l + 1])
+        for l in range(depth)
+    ]
+    inputs = rng.uniform(-scale, scale, (samples, width))
+    if loss == "cross_entropy" and output == "softmax":
+        raw = rng.uniform(0.05, 1.0, (samples, width))
+        targets = raw / raw.sum(axis=1, keepdims=True)
+    else:
+        targets = rng.uniform(0.0 if output == "sigmoid" else -1.0, 1.0, (samples, width))
+    return Case(Spec(weights, biases, [*hidden, output], loss, bias), inputs, targets)

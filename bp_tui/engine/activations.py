@@ -32,7 +32,10 @@ def sigmoid(x: Array) -> Array:
 def softmax(x: Array) -> Array:
     """O_k = e^(x_k) / Σ_k' e^(x_k'), over the last axis, shifted by the maximum for stability."""
     x = np.asarray(x, dtype=np.float64)
-    z = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    # x − max ≤ 0 can only overflow to −inf (x spanning more than the float range, as
+    # ±1e308 do), and e^(−inf) = 0 is then the right value.
+    with np.errstate(over="ignore"):
+        z = np.exp(x - np.max(x, axis=-1, keepdims=True))
     return z / np.sum(z, axis=-1, keepdims=True)
 
 

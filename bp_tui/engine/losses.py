@@ -39,9 +39,13 @@ def _log_sigmoid(x: Array) -> Array:
 def _cross_entropy_terms(x: Array, o: Array, t: Array, activation: Activation) -> Array:
     # Logs are taken from x, not from O, so that O = 0 or 1 in floating point never gives ln 0.
     if activation.name == "softmax":
-        log_o = x - np.max(x, axis=-1, keepdims=True)
+        with np.errstate(over="ignore"):  # x − max may overflow to −inf: ln O = −inf, O = 0
+            log_o = x - np.max(x, axis=-1, keepdims=True)
         log_o = log_o - np.log(np.sum(np.exp(log_o), axis=-1, keepdims=True))
-        return -t * log_o
+        # t ln O with the convention 0 · ln 0 = 0, so a node with t = 0 and O = 0 adds nothing.
+        return -np.multiply(
+            t, log_o, out=np.zeros(np.broadcast_shapes(t.shape, log_o.shape)), where=t != 0
+        )
     return -(t * _log_sigmoid(x) + (1.0 - t) * _log_sigmoid(-x))
 
 

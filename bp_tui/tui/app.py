@@ -1,0 +1,117 @@
+"""The bp-tui app: a lesson picker, lesson screens, help, and a command palette.
+
+The app is small on purpose: it opens screens and lets them coordinate. Everything a
+screen shows comes from the engine's trace (see :mod:`bp_tui.tui.view`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.events import Resize
+from textual.screen import Screen
+
+from bp_tui.catalog import lesson_files, shipped_lessons
+from bp_tui.lesson import LessonError, load_lesson
+from bp_tui.session import Session
+from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
+from bp_tui.tui.screens.lesson import LessonScreen
+from bp_tui.tui.screens.picker import PickerScreen
+from bp_tui.words import word
+
+#: The smallest terminal the lesson screen is usable in.
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class LessonCommands(Provider):
+    """The command palette's lessons: "Open lesson: …" for every lesson found."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, BpTuiApp)
+        matcher = self.matcher(query)
+        for path in app.lesson_paths:
+            text = f"Open lesson: {path.stem}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.open_lesson, path))
+
+
+class BpTuiApp(App[None]):
+    """Step through backpropagation, one number at a time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "bp-tui"
+    COMMANDS = App.COMMANDS | {LessonCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", word("key.help")),
+        Binding("q", "quit", word("key.quit")),
+    ]
+
+    def __init__(self, lesson: Path | None = None, lessons_dir: Path | None = None) -> None:
+        super().__init__()
+        self.first_lesson = lesson
+        self.lesson_paths = shipped_lessons() + (lesson_files(lessons_dir) if lessons_dir else [])
+
+    def on_mount(self) -> None:
+        self.push_screen(PickerScreen(self.lesson_paths))
+        if self.first_lesson is not None:
+            self.open_lesson(self.first_lesson)
+        self._check_size(self.size.width, self.size.height)
+
+    def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
+        self.open_lesson(message.path)
+
+    def open_lesson(self, path: Path) -> None:
+        """Open ``path`` on a lesson screen, or its error on an error screen, above the
+        picker (which `l` or `escape` return to)."""
+        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen):
+            self.pop_screen()
+        try:
+            lesson = load_lesson(path)
+        except LessonError as err:
+            self.push_screen(ErrorScreen(str(err)))
+            return
+        self.push_screen(LessonScreen(Session(lesson)))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen | TooSmallScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, LessonScreen):
+            for action in ("next", "previous", "first", "last", "train", "sample", "reset"):
+                if screen.check_action(action, ()):
+                    yield SystemCommand(
+                        word(f"key.{action}"),
+                        word(f"key.{action}"),
+                        getattr(screen, f"action_{action}"),
+                    )
+        yield SystemCommand(word("key.help"), word("key.help"), self.action_help)
+
+    # ── the minimum size ─────────────────────────────────────────────────────
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        notice = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if too_small and notice is None:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif too_small and notice is not None:
+            notice.show_size(width, height)
+        elif not too_small and notice is not None:
+            self.pop_screen()
+
+
+def run_app(lesson: Path | None = None, lessons_dir: Path | None = None) -> int:
+    """Run the app until the student quits; the exit code."""
+    BpTuiApp(lesson, lessons_dir).run()
+    return 0

@@ -1,0 +1,1 @@
+"""The app's screens: the lesson picker, the lesson, help, an error, and a size notice."""

@@ -1,0 +1,230 @@
+"""The lesson screen: a cursor over the session's traces, and training in the background."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar
+from textual.worker import get_current_worker
+
+from bp_tui.engine import TrainingResult, train
+from bp_tui.formulas import DEFAULT_DIGITS, number
+from bp_tui.session import Session
+from bp_tui.tui.view import View
+from bp_tui.tui.widgets.loss_curve import LossCurve
+from bp_tui.tui.widgets.network_view import NetworkView
+from bp_tui.tui.widgets.step_panel import StepPanel
+from bp_tui.tui.widgets.tables import ExplainingTable, delta_grid, matrix_grid
+from bp_tui.words import word
+
+#: Seconds between loss-curve updates while training.
+PROGRESS_INTERVAL = 0.1
+
+
+class LessonScreen(Screen[None]):
+    """Step through one training iteration of a lesson, a key press at a time."""
+
+    AUTO_FOCUS = ""  # nothing focused: arrows step through the iteration until `tab`
+    BINDINGS = [
+        Binding("n,right", "next", word("key.next")),
+        Binding("p,left", "previous", word("key.previous")),
+        Binding("home", "first", word("key.first")),
+        Binding("end", "last", word("key.last")),
+        Binding("t", "train", word("key.train")),
+        Binding("escape", "cancel", word("key.cancel")),
+        Binding("s", "sample", word("key.sample")),
+        Binding("r", "reset", word("key.reset")),
+        Binding("l", "lessons", word("key.lessons")),
+    ]
+
+    view: reactive[View | None] = reactive(None)
+    training: reactive[bool] = reactive(False)
+
+    @dataclass
+    class Progress(Message):
+        """Sent by the training worker: the losses of the epochs done so far."""
+
+        epoch: int
+        losses: tuple[float, ...]
+
+    @dataclass
+    class Finished(Message):
+        """Sent by the training worker when training ends (done, cancelled or diverged)."""
+
+        result: TrainingResult
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.digits = DEFAULT_DIGITS
+        self.row = 0  # the sample of a batch that per-sample panels show
+
+    def compose(self) -> ComposeResult:
+        lesson = self.session.lesson
+        yield Header()
+        with Horizontal(id="top"):
+            yield NetworkView(id="network").data_bind(LessonScreen.view)
+            yield StepPanel(id="step").data_bind(LessonScreen.view)
+        with Horizontal(id="tables"):
+            yield ExplainingTable(delta_grid, id="deltas").data_bind(LessonScreen.view)
+            yield ExplainingTable(matrix_grid, id="weights").data_bind(LessonScreen.view)
+        with Vertical(id="training"):
+            yield LossCurve(id="loss")
+            yield ProgressBar(total=lesson.epochs or 1, show_eta=False, id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lesson = self.session.lesson
+        self.title = "bp-tui"
+        self.sub_title = f"{lesson.title} · {lesson.shape}"
+        self.query_one("#network").border_title = word("tui.network")
+        self.query_one("#step").border_title = word("tui.step")
+        self.query_one(StepPanel).summary = lesson.summary
+        self.query_one(LossCurve).epochs = lesson.epochs
+        self.query_one(LossCurve).border_title = word("tui.loss")
+        self._show()
+
+    def _show(self) -> None:
+        """Publish the session's current position as the screen's view."""
+        s = self.session
+        self.row = min(self.row, len(s.trace.samples) - 1)
+        self.view = View(s.trace, s.position.step, s.iteration_number, self.digits, self.row)
+        self.query_one(StepPanel).selected = None
+        self.refresh_bindings()
+
+    # ── keys ─────────────────────────────────────────────────────────────────
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        s = self.session
+        if action == "previous":
+            return not s.at_start
+        if action == "first":
+            return s.position.step > 0
+        if action == "last":
+            return s.position.step < len(s.trace.steps) - 1
+        if action == "sample":
+            return s.has_several_samples and not self.training
+        if action in {"train", "reset"}:
+            return not self.training and (action == "reset" or s.lesson.epochs > 0)
+        if action == "cancel":
+            return self.training
+        return True
+
+    def action_next(self) -> None:
+        self.session.next()
+        self._show()
+
+    def action_previous(self) -> None:
+        self.session.previous()
+        self._show()
+
+    def action_first(self) -> None:
+        self.session.first()
+        self._show()
+
+    def action_last(self) -> None:
+        self.session.last()
+        self._show()
+
+    def action_sample(self) -> None:
+        """Sample mode: this iteration on the next sample. Batch mode: show the next row."""
+        if len(self.session.trace.samples) > 1:
+            self.row = (self.row + 1) % len(self.session.trace.samples)
+        else:
+            self.session.next_sample()
+        self._show()
+
+    def action_reset(self) -> None:
+        self.session.reset()
+        self.row = 0
+        self.query_one(LossCurve).losses = ()
+        self._show()
+        self.notify(word("tui.reset"))
+
+    def action_lessons(self) -> None:
+        self.workers.cancel_group(self, "train")
+        self.dismiss()
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "train")
+
+    def action_train(self) -> None:
+        if self.training:
+            return
+        self.training = True
+        bar = self.query_one(ProgressBar)
+        bar.update(total=self.session.lesson.epochs, progress=0)
+        self._train(self.session)
+
+    def watch_training(self, training: bool) -> None:
+        self.set_class(training, "-training")
+        self.refresh_bindings()
+
+    # ── training in a thread ─────────────────────────────────────────────────
+
+    @work(thread=True, exclusive=True, group="train")
+    def _train(self, session: Session) -> None:
+        worker = get_current_worker()
+        lesson = session.lesson
+        done: list[float] = []
+        last = time.monotonic()
+
+        def progress(epoch: int, loss: float) -> bool:
+            nonlocal last
+            done.append(loss)
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL:
+                last = now
+                self.post_message(self.Progress(epoch, tuple(done)))
+            return not worker.is_cancelled
+
+        result = train(
+            session.network,
+            lesson.inputs,
+            lesson.targets,
+            lesson.learning_rate,
+            lesson.epochs,
+            lesson.schedule,
+            progress,
+        )
+        self.post_message(self.Finished(result))
+
+    def on_lesson_screen_progress(self, message: Progress) -> None:
+        self.query_one(ProgressBar).update(progress=message.epoch)
+        curve = self.query_one(LossCurve)
+        curve.losses = (*self.session.losses, *message.losses)
+
+    def on_lesson_screen_finished(self, message: Finished) -> None:
+        result = message.result
+        self.session.after_training(result)
+        self.training = False
+        self.query_one(ProgressBar).update(progress=result.epochs)
+        self.query_one(LossCurve).losses = tuple(self.session.losses)
+        self._show()
+        if result.divergence is not None:
+            self.notify(str(result.divergence), severity="error", timeout=30)
+        elif result.cancelled:
+            self.notify(word("tui.cancelled", epochs=result.epochs))
+        else:
+            loss = number(result.losses[-1], self.digits) if result.epochs else "—"
+            self.notify(
+                word(
+                    "tui.trained",
+                    epochs=result.epochs,
+                    loss=loss,
+                    iteration=self.session.iteration_number,
+                )
+            )
+
+    # ── explaining a number ─────────────────────────────────────────────────
+
+    def on_explaining_table_explain(self, message: ExplainingTable.Explain) -> None:
+        self.query_one(StepPanel).selected = message.formula

@@ -1,0 +1,227 @@
+"""What each panel of the lesson screen shows, computed from a trace and a cursor.
+
+Plain data, no widgets: the panels render these records, and the tests read them to
+know what must be on screen. All numbers come from the trace; the formulas come from
+:mod:`bp_tui.formulas`, so a selected cell and `bp-tui run` explain a number alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bp_tui.engine import (
+    DeltaStep,
+    GradientStep,
+    InputStep,
+    Phase,
+    Step,
+    Trace,
+    UpdateStep,
+)
+from bp_tui.formulas import (
+    DEFAULT_DIGITS,
+    Formula,
+    Num,
+    delta_formulas,
+    f_prime_form,
+    forward_formulas,
+    gradient_formulas,
+    matrix_name,
+    node,
+    number,
+    update_formulas,
+    weight,
+)
+
+#: The largest matrix shown cell by cell; bigger ones show their top-left corner.
+MATRIX_ROWS, MATRIX_COLS = 64, 16
+#: Nodes listed per layer in the network view before the rest are counted.
+NODES_SHOWN = 8
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """The lesson screen's state: a trace, a step of it, and how to show numbers."""
+
+    trace: Trace
+    step_index: int
+    iteration: int  # counted from 1 since the lesson's initial weights
+    digits: int = DEFAULT_DIGITS
+    row: int = 0  # which sample of a batch the per-sample panels show
+
+    @property
+    def step(self) -> Step:
+        return self.trace.steps[self.step_index]
+
+    @property
+    def backward(self) -> bool:
+        return self.step.phase in {Phase.DELTA, Phase.GRADIENT, Phase.UPDATE}
+
+    def done(self, phase: Phase, layer: int) -> bool:
+        """Whether the step of ``phase`` for ``layer`` is at or before the cursor."""
+        return any(
+            step.phase is phase and step.layer == layer
+            for step in self.trace.steps[: self.step_index + 1]
+        )
+
+
+# ── the network view ─────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class NodeValue:
+    name: str  # j1
+    symbol: str  # O, δ or x
+    value: float | None  # None: not computed yet at this step
+
+
+def node_values(view: View, layer: int) -> list[NodeValue]:
+    """The value each node of ``layer`` shows: O going forward, δ going backward."""
+    trace, row = view.trace, view.row
+    label = trace.network.labels[layer]
+    size = trace.network.sizes[layer]
+    if view.backward and layer > 0:
+        known = view.done(Phase.DELTA, layer)
+        deltas = trace.delta(layer).delta[row] if known else None
+        return [
+            NodeValue(node(label, j), "δ", None if deltas is None else float(deltas[j]))
+            for j in range(size)
+        ]
+    if layer == 0:
+        outputs = trace.steps[0].O[row]  # type: ignore[attr-defined]
+    elif view.done(Phase.FORWARD, layer):
+        outputs = trace.forward(layer).O[row]
+    else:
+        outputs = None
+    return [
+        NodeValue(node(label, j), "O", None if outputs is None else float(outputs[j]))
+        for j in range(size)
+    ]
+
+
+# ── the δ table ──────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class DeltaRow:
+    """One node's row: O, f'(x), what comes from above, and δ, each with its formula."""
+
+    layer: int
+    name: str
+    O: float
+    f_prime: float | None
+    from_above: float  # Σ_k δ_k W_jk for a hidden node, O_k − t_k for an output node
+    delta: float
+    formulas: dict[str, Formula]  # by column: "O", "f_prime", "from_above", "delta"
+
+
+DELTA_COLUMNS = ("node", "O", "f_prime", "from_above", "delta")
+
+
+def delta_rows(view: View) -> list[DeltaRow]:
+    """A row per node of every layer whose δ is computed at the cursor, output first."""
+    trace, row = view.trace, view.row
+    rows: list[DeltaRow] = []
+    for step in trace.steps[: view.step_index + 1]:
+        if not isinstance(step, DeltaStep):
+            continue
+        label = trace.network.labels[step.layer]
+        formulas = delta_formulas(trace, step, row)
+        forward = forward_formulas(trace, trace.forward(step.layer), row)
+        hidden = step.back_sum is not None
+        for j in range(step.delta.shape[1]):
+            n = node(label, j)
+            f_prime = None if step.f_prime is None else float(step.f_prime[row, j])
+            o = float(step.O[row, j])
+            if hidden:
+                assert step.back_sum is not None
+                above, delta_f = formulas[2 * j], formulas[2 * j + 1]
+                from_above = float(step.back_sum[row, j])
+            else:
+                assert step.t is not None
+                t = float(step.t[row, j])
+                delta_f = formulas[j]
+                from_above = o - t
+                above = Formula(f"O_{n} − t_{n}", "", (Num(o), " − ", Num(t)), from_above)
+            cells = {"O": forward[2 * j + 1], "from_above": above, "delta": delta_f}
+            if f_prime is not None:
+                cells["f_prime"] = _f_prime_formula(trace, step.layer, n, o, f_prime)
+            rows.append(
+                DeltaRow(step.layer, n, o, f_prime, from_above, float(step.delta[row, j]), cells)
+            )
+    return rows
+
+
+def _f_prime_formula(trace: Trace, layer: int, n: str, o: float, f_prime: float) -> Formula:
+    act = trace.network.activations[layer - 1]
+    general, sub = f_prime_form(act, n, o, f_prime)
+    return Formula(f"f'(x_{n})", general, sub, f_prime)
+
+
+# ── the weight matrix of the current layer ───────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The current layer's weights as the step sees them, rows i and columns j."""
+
+    title: str
+    rows: list[str]
+    cols: list[str]
+    cells: list[list[str]]  # text per cell, at the view's precision
+    formulas: list[list[Formula]]
+    total_rows: int
+    total_cols: int
+
+
+def matrix_layer(step: Step) -> int:
+    """The node layer whose incoming weights the step concerns."""
+    if isinstance(step, InputStep):
+        return 1
+    if isinstance(step, DeltaStep) and step.W_above is not None:
+        return step.layer + 1
+    return step.layer
+
+
+def weight_matrix(view: View) -> Matrix:
+    """W (input, forward, loss, δ steps), ∂E/∂W (gradient) or W before → after (update)."""
+    trace, step, digits = view.trace, view.step, view.digits
+    layer = matrix_layer(step)
+    labels = trace.network.labels
+    lower, upper = labels[layer - 1], labels[layer]
+    w = trace.network.weights[layer - 1]
+    n_rows, n_cols = w.shape
+    shown_r, shown_c = min(n_rows, MATRIX_ROWS), min(n_cols, MATRIX_COLS)
+    name = matrix_name(lower, upper)
+    if isinstance(step, GradientStep):
+        every = gradient_formulas(trace, step)
+        title = f"∂E/∂{name}"
+        text = [[number(step.dW[i, j], digits) for j in range(shown_c)] for i in range(shown_r)]
+    elif isinstance(step, UpdateStep):
+        every = update_formulas(trace, step)
+        title = f"{name}: before → after"
+        text = [
+            [
+                f"{number(step.W_before[i, j], digits)} → {number(step.W_after[i, j], digits)}"
+                for j in range(shown_c)
+            ]
+            for i in range(shown_r)
+        ]
+    else:
+        every = [
+            Formula(weight(lower, i, upper, j), "", (), float(w[i, j]))
+            for i in range(n_rows)
+            for j in range(n_cols)
+        ]
+        title = name
+        text = [[number(w[i, j], digits) for j in range(shown_c)] for i in range(shown_r)]
+    formulas = [[every[i * n_cols + j] for j in range(shown_c)] for i in range(shown_r)]
+    return Matrix(
+        title=title,
+        rows=[node(lower, i) for i in range(shown_r)],
+        cols=[node(upper, j) for j in range(shown_c)],
+        cells=text,
+        formulas=formulas,
+        total_rows=n_rows,
+        total_cols=n_cols,
+    )

@@ -1,0 +1,1 @@
+"""The lesson screen's panels; each displays a :class:`~bp_tui.tui.view.View`."""
