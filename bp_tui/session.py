@@ -124,12 +124,9 @@ class Session:
             return
         self.sample_offset += 1
         it = self.position.iteration
+        network = self.trace.network
         del self.history[it:]
-        network = self.history[it - 1].updated if it else self._start_network()
         self.history.append(self._trace(network, self._global(it)))
-
-    def _start_network(self) -> Network:
-        return self.history[0].network
 
     @property
     def network(self) -> Network:

@@ -87,7 +87,8 @@ def test_run_summarises_training_every_tenth() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     start = lines.index("Loss per epoch (the mean E of the epoch's samples)")
-    table = [ln.split() for ln in lines[start + 2 : start + 14] if ln.strip()]
+    assert lines[start + 2].split() == ["epoch", "E"]
+    table = [ln.split() for ln in lines[start + 3 : start + 14]]
     epochs = [int(row[0]) for row in table]
     assert epochs == [1, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000]
     assert "Weights after training" in result.stdout

@@ -35,6 +35,14 @@ def field_name(path: FieldPath) -> str:
     return out
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` in single quotes for a message: its first line, at most ``limit`` characters."""
+    first = text.split("\n", 1)[0]
+    if len(first) > limit or first != text:
+        first = first[: limit - 1] + "…"
+    return f"'{first}'"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a lesson, and where: ``path:line:col: field: message``."""
@@ -60,7 +68,7 @@ class LessonError(Exception):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)  # so that the error pickles and unpickles
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
@@ -74,27 +82,29 @@ def sort_key(problem: Problem) -> tuple[int, int]:
 class Problems:
     """Collects the problems of one file, then raises them together."""
 
+    #: Problems kept for sorting; beyond these only a count (a broken 2 MB file can
+    #: have a million).
+    KEEP = 10 * MAX_PROBLEMS
+
     def __init__(self, path: str) -> None:
         self.path = path
         self.items: list[Problem] = []
+        self.dropped = 0
 
     def add(
         self, field: str, message: str, line: int | None = None, col: int | None = None
     ) -> None:
         """Record a problem at ``line``:``col`` (1-based) of ``field``."""
-        self.items.append(Problem(self.path, line, col, field, message))
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
+        if len(self.items) < self.KEEP:
+            self.items.append(Problem(self.path, line, col, field, message))
+        else:
+            self.dropped += 1
 
     def error(self) -> LessonError:
         """A :class:`LessonError` with the problems in file order, at most ``MAX_PROBLEMS``."""
         items = sorted(self.items, key=sort_key)
         if len(items) > MAX_PROBLEMS:
-            rest = len(items) - MAX_PROBLEMS
+            rest = len(items) - MAX_PROBLEMS + self.dropped
             items = items[:MAX_PROBLEMS]
             items.append(
                 Problem(self.path, None, None, "", f"... and {rest} more problems not listed")

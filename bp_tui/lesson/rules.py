@@ -330,8 +330,8 @@ class Rules:
                 f"samples, got {batch:,}); leave batch_size out to use all samples",
             )
         epochs = training.get("epochs")
-        if not isinstance(epochs, int) or not self.weight_count:
-            return
+        if not isinstance(epochs, int) or not 0 < self.weight_count <= MAX_WEIGHTS:
+            return  # no network to measure, or one already reported as too large
         work = epochs * n_samples * self.weight_count
         if work > MAX_WORK:
             most = MAX_WORK // (n_samples * self.weight_count)

@@ -26,7 +26,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
-from bp_tui.lesson.errors import FieldPath, LessonError, Problems, fail, field_name
+from bp_tui.lesson.errors import FieldPath, LessonError, Problems, clip, fail, field_name
 from bp_tui.lesson.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 SCALAR, LIST, MAPPING = "scalar", "list", "mapping"
@@ -331,7 +331,7 @@ class _Composer:
             self.problems.add(
                 field_name(where),
                 f"not a number YAML can read (expected a number of at most "
-                f"{sys.get_int_max_str_digits():,} digits, got {_clip(event.value)}, "
+                f"{sys.get_int_max_str_digits():,} digits, got {clip(event.value)}, "
                 f"{len(event.value):,} characters long)",
                 node.line,
                 node.column,
@@ -367,13 +367,8 @@ def _tag_message(tag: str) -> str:
     shown = tag.replace(_YAML, "!!")
     return (
         f"a YAML tag lessons do not allow (expected plain values: text, numbers, "
-        f"true/false, null, lists and mappings, got the tag {_clip(shown)}); remove the tag"
+        f"true/false, null, lists and mappings, got the tag {clip(shown)}); remove the tag"
     )
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"'{text}'"
 
 
 def plain(node: Node | None) -> Any:

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from bp_tui.lesson.errors import FieldPath, Problems, field_name
+from bp_tui.lesson.errors import FieldPath, Problems, clip, field_name
 from bp_tui.lesson.source import LIST, MAPPING, SCALAR, Node
 from bp_tui.lesson.spec import (
     Choice,
@@ -31,26 +31,25 @@ from bp_tui.lesson.spec import (
 class _Invalid:
     """The value of something that did not match its spec (its problem is recorded)."""
 
-    _instance: _Invalid | None = None
-
-    def __new__(cls) -> _Invalid:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
     def __repr__(self) -> str:
         return "INVALID"
 
 
+#: Stands in for a value that did not match; compare with ``is``.
 INVALID: Any = _Invalid()
 
 
 class Record(dict[str, Any]):
-    """A checked mapping: its values by key, defaults included; ``given`` are the keys written."""
+    """A checked mapping: its values by key, defaults included.
+
+    ``given`` are the keys written in the file; ``complete`` is False when a required
+    key is missing (so the record lacks it).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.given: set[str] = set()
+        self.complete = True
 
 
 def ok(value: Any) -> bool:
@@ -60,16 +59,8 @@ def ok(value: Any) -> bool:
     if isinstance(value, list):
         return all(ok(v) for v in value)
     if isinstance(value, dict):
-        return all(ok(v) for v in value.values())
+        return getattr(value, "complete", True) and all(ok(v) for v in value.values())
     return True
-
-
-def clip(text: str, limit: int = 40) -> str:
-    """``text`` in single quotes, shortened to ``limit`` characters and its first line."""
-    first = text.split("\n", 1)[0]
-    if len(first) > limit or first != text:
-        first = first[: limit - 1] + "…"
-    return f"'{first}'"
 
 
 def describe(node: Node) -> str:
@@ -256,12 +247,15 @@ def _check_mapping(spec: Mapping, node: Node, where: FieldPath, problems: Proble
     for key in spec.keys:
         if key.name in record.given:
             continue
-        if key.required and key.name not in suggested:
+        if not key.required:
+            if key.default is not None:
+                record[key.name] = key.default
+            continue
+        record.complete = False
+        if key.name not in suggested:
             example = f"; add a line such as {key.name}: {key.example}" if key.example else ""
             message = f"missing (expected {key.spec.expected()}){example}"
             _add(problems, (*where, key.name), node, message)
-        elif key.default is not None:
-            record[key.name] = key.default
     _check_exactly_one(spec, record, node, seen, where, problems)
     _check_requires(spec, record, seen, where, problems)
     return record

@@ -115,7 +115,9 @@ class DeltaRow:
     formulas: dict[str, Formula]  # by column: "O", "f_prime", "from_above", "delta"
 
 
-DELTA_COLUMNS = ("node", "O", "f_prime", "from_above", "delta")
+#: The δ table's columns: δ first (it must never scroll out of sight), then the two
+#: factors it is the product of, then O.
+DELTA_COLUMNS = ("node", "delta", "f_prime", "from_above", "O")
 
 
 def delta_rows(view: View) -> list[DeltaRow]:

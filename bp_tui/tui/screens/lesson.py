@@ -95,6 +95,7 @@ class LessonScreen(Screen[None]):
     def _show(self) -> None:
         """Publish the session's current position as the screen's view."""
         s = self.session
+        self.set_class(not s.losses and not self.training, "-untrained")
         self.row = min(self.row, len(s.trace.samples) - 1)
         self.view = View(s.trace, s.position.step, s.iteration_number, self.digits, self.row)
         self.query_one(StepPanel).selected = None
@@ -145,7 +146,9 @@ class LessonScreen(Screen[None]):
     def action_reset(self) -> None:
         self.session.reset()
         self.row = 0
-        self.query_one(LossCurve).losses = ()
+        curve = self.query_one(LossCurve)
+        curve.losses = ()
+        curve.border_subtitle = ""
         self._show()
         self.notify(word("tui.reset"))
 
@@ -166,6 +169,8 @@ class LessonScreen(Screen[None]):
 
     def watch_training(self, training: bool) -> None:
         self.set_class(training, "-training")
+        if training:
+            self.set_class(False, "-untrained")
         self.refresh_bindings()
 
     # ── training in a thread ─────────────────────────────────────────────────
@@ -207,22 +212,15 @@ class LessonScreen(Screen[None]):
         self.session.after_training(result)
         self.training = False
         self.query_one(ProgressBar).update(progress=result.epochs)
-        self.query_one(LossCurve).losses = tuple(self.session.losses)
+        curve = self.query_one(LossCurve)
+        curve.losses = tuple(self.session.losses)
         self._show()
+        loss = number(result.losses[-1], self.digits) if result.epochs else "—"
+        outcome = "tui.cancelled" if result.cancelled else "tui.trained"
+        curve.border_subtitle = word(outcome, epochs=result.epochs, loss=loss)
         if result.divergence is not None:
+            curve.border_subtitle = ""
             self.notify(str(result.divergence), severity="error", timeout=30)
-        elif result.cancelled:
-            self.notify(word("tui.cancelled", epochs=result.epochs))
-        else:
-            loss = number(result.losses[-1], self.digits) if result.epochs else "—"
-            self.notify(
-                word(
-                    "tui.trained",
-                    epochs=result.epochs,
-                    loss=loss,
-                    iteration=self.session.iteration_number,
-                )
-            )
 
     # ── explaining a number ─────────────────────────────────────────────────
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from bp_tui.formulas import number
 from bp_tui.words import word
 
 #: Points drawn at most; longer histories are thinned evenly (the last point is kept).
@@ -78,10 +81,15 @@ class LossCurve(Vertical):
         plt = plot.plt
         plt.clear_figure()
         log = min(y) > 0 and max(y) / min(y) > LOG_SCALE_RATIO
-        plt.yscale("log" if log else "linear")
+        if log:
+            # Drawn as log10 E with E's own values on the ticks: plotext's log scale
+            # takes the logarithm again at every redraw.
+            y = [math.log10(v) for v in y]
+            ticks = list(range(math.floor(min(y)), math.ceil(max(y)) + 1))
+            plt.yticks(ticks, [number(10.0**t) for t in ticks])
         plt.plot(x, y, marker="braille")
-        ticks = epoch_ticks(len(losses))
-        plt.xticks(ticks, [str(t) for t in ticks])
+        epochs = epoch_ticks(len(losses))
+        plt.xticks(epochs, [str(e) for e in epochs])
         plt.xlabel(word("tui.loss.xlabel"))
         plt.ylabel(word("tui.loss.ylabel.log") if log else "E")
         plot.refresh()

@@ -17,6 +17,8 @@ class StepPanel(VerticalScroll):
     """Title and position, the general equation, then every formula of the step with the
     lesson's numbers; a number selected in a table is explained above them."""
 
+    can_focus = False  # `tab` goes straight to the tables; the mouse wheel scrolls
+
     view: reactive[View | None] = reactive(None)
     selected: reactive[Formula | None] = reactive(None)
     summary: reactive[str] = reactive("")

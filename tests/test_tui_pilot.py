@@ -1,0 +1,328 @@
+"""The app driven by Pilot: what is on screen equals the engine's trace.
+
+Expected values are read from the engine's trace (or computed here from its arrays) and
+formatted at the screen's precision; the screen is read from the widgets' rendered text
+and table cells, never from the view helpers that fill them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from bp_tui.engine import DeltaStep, ForwardStep, GradientStep, InputStep, UpdateStep, train
+from bp_tui.formulas import number
+from bp_tui.lesson import load_lesson
+from bp_tui.tui.app import BpTuiApp
+from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
+from bp_tui.tui.screens.lesson import LessonScreen
+from bp_tui.tui.screens.picker import PickerScreen
+from bp_tui.tui.widgets.loss_curve import LossCurve
+from bp_tui.tui.widgets.network_view import NetworkView
+from bp_tui.tui.widgets.step_panel import StepPanel
+
+SIZE = (120, 40)
+
+
+def node(label: str, index: int) -> str:
+    return f"{label.lower()}{index + 1}"
+
+
+def cell(table: DataTable, row: int, column: int) -> str:
+    value = table.get_cell_at(Coordinate(row, column))
+    return getattr(value, "plain", str(value)).strip()
+
+
+def screen_text(app: BpTuiApp) -> list[str]:
+    """The characters on screen, line by line (the screenshot without its colours)."""
+    lines = []
+    for line in app.export_screenshot().splitlines():
+        if "<text" in line and 'clip-path="url(#terminal' in line:
+            cells = re.findall(r"<text [^>]*>([^<]*)</text>", line)
+            lines.append(html.unescape("".join(cells)))
+    return lines
+
+
+def check_screen_against_trace(screen: LessonScreen) -> None:
+    """Every number the lesson screen shows for the current step equals the trace's."""
+    session = screen.session
+    trace, step = session.trace, session.step
+    labels = trace.network.labels
+    text = screen.query_one(NetworkView).render().plain
+    d = screen.digits
+
+    # The network view: O of every layer computed so far going forward, δ going back.
+    if isinstance(step, InputStep | ForwardStep):
+        for layer in range(step.layer + 1):
+            outputs = trace.steps[0].O[0] if layer == 0 else trace.forward(layer).O[0]
+            for j, value in enumerate(outputs[:8]):
+                assert f"{node(labels[layer], j)} {number(value, d)}" in text
+    if isinstance(step, DeltaStep):
+        for j, value in enumerate(step.delta[0][:8]):
+            assert f"{node(labels[step.layer], j)} {number(value, d)}" in text
+
+    # The step panel: its title, and every formula of the step ends in the trace's value.
+    panel = screen.query_one(StepPanel)
+    title = str(panel.query_one("#step-title").render())
+    assert f"step {session.position.step + 1} of {len(trace.steps)}" in title.lower()
+    formulas = str(panel.query_one("#step-formulas").render())
+    if isinstance(step, ForwardStep):
+        for j in range(min(step.x.shape[1], 8)):
+            n = node(labels[step.layer], j)
+            assert f"= {number(step.O[0, j], d)}\n" in formulas + "\n"
+            assert f"x_{n} = " in formulas
+    if isinstance(step, GradientStep):
+        for i in range(step.dW.shape[0]):
+            for j in range(step.dW.shape[1]):
+                assert number(step.dW[i, j], d) in formulas
+
+    # The δ table: one row per node of every layer whose δ is known, output layer first.
+    deltas = screen.query_one("#deltas", DataTable)
+    done = [s for s in trace.steps[: session.position.step + 1] if isinstance(s, DeltaStep)]
+    expected_rows = []
+    for s in done:
+        for j in range(s.delta.shape[1]):
+            expected_rows.append((node(labels[s.layer], j), s.O[0, j], s.delta[0, j]))
+    assert deltas.row_count == len(expected_rows)
+    for r, (name, o, delta) in enumerate(expected_rows):
+        assert cell(deltas, r, 0) == name
+        assert cell(deltas, r, 1) == number(delta, d)
+        assert cell(deltas, r, 4) == number(o, d)
+
+    # The weight matrix: ∂E/∂W at a gradient step, W before → after at an update.
+    weights = screen.query_one("#weights", DataTable)
+    if isinstance(step, GradientStep):
+        expected = step.dW
+    elif isinstance(step, UpdateStep):
+        expected = None
+        for i in range(step.W_before.shape[0]):
+            for j in range(step.W_before.shape[1]):
+                before, after = number(step.W_before[i, j], d), number(step.W_after[i, j], d)
+                assert cell(weights, i, j + 1) == f"{before} → {after}"
+    elif isinstance(step, DeltaStep) and step.W_above is not None:
+        expected = step.W_above
+    elif isinstance(step, InputStep):
+        expected = trace.network.weights[0]
+    else:
+        expected = trace.network.weights[step.layer - 1]
+    if expected is not None:
+        for i in range(expected.shape[0]):
+            for j in range(expected.shape[1]):
+                assert cell(weights, i, j + 1) == number(expected[i, j], d)
+
+
+async def test_every_step_of_every_shipped_lesson_shows_the_trace(shipped_lesson: Path) -> None:
+    """Step forward through a whole iteration and into the next: every screen matches."""
+    app = BpTuiApp(shipped_lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        steps = len(screen.session.trace.steps)
+        for _ in range(steps + 2):
+            check_screen_against_trace(screen)
+            await pilot.press("n")
+        assert screen.session.iteration_number == 2
+        # The second iteration begins with the first one's updated weights.
+        first, second = screen.session.history[:2]
+        assert second.network.weights[0] is first.updated.weights[0]
+
+
+async def test_back_after_next_gives_back_an_identical_screen() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(12):  # across the end of the first iteration too
+            await pilot.pause()
+            before = app.export_screenshot()
+            await pilot.press("n")
+            await pilot.press("p")
+            await pilot.pause()
+            assert app.export_screenshot() == before
+            await pilot.press("n")
+
+
+async def test_home_end_and_arrows_move_the_cursor() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        await pilot.press("end")
+        assert screen.session.position.step == 9
+        await pilot.press("left", "left")
+        assert screen.session.position.step == 7
+        await pilot.press("home")
+        assert screen.session.position.step == 0
+        await pilot.press("right")
+        assert screen.session.position.step == 1
+
+
+async def test_previous_is_hidden_at_the_first_step() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        actions = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert "previous" not in actions and "first" not in actions
+        assert "sample" not in actions  # one sample only
+        await pilot.press("n")
+        actions = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"previous", "first", "next"} <= actions
+
+
+async def test_selecting_a_cell_explains_its_number() -> None:
+    """tab into the δ table and move to δ_j1: the step panel shows its formula."""
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * 6)  # δ of J
+        await pilot.press("tab")
+        table = app.screen.query_one("#deltas", DataTable)
+        assert table.has_focus
+        await pilot.press("down", "down", "right")
+        await pilot.pause()
+        selected = str(app.screen.query_one("#step-selected").render())
+        assert selected == (
+            "Selected: δ_j1 = O_j1(1 − O_j1) Σ_k δ_k W_j1k = "
+            "0.5933 × (1 − 0.5933) × 0.03635 = 0.008771"
+        )
+        await pilot.press("escape")
+        assert not table.has_focus
+        await pilot.press("right")  # arrows step again
+        assert app.screen.session.position.step == 7
+
+
+async def test_next_sample_reruns_the_iteration_on_another_sample() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/05_xor.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert screen.session.trace.samples == (0,)
+        await pilot.press("s")
+        assert screen.session.trace.samples == (1,)
+        assert "O_i1 = 0" in str(screen.query_one("#step-formulas").render())
+        assert "O_i2 = 1" in str(screen.query_one("#step-formulas").render())
+
+
+async def test_training_draws_the_loss_curve_and_updates_the_weights() -> None:
+    path = Path("bp_tui/lessons/05_xor.yaml")
+    lesson = load_lesson(path)
+    app = BpTuiApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        curve = screen.query_one(LossCurve)
+        expected = train(
+            lesson.network,
+            lesson.inputs,
+            lesson.targets,
+            lesson.learning_rate,
+            lesson.epochs,
+            lesson.schedule,
+        )
+        assert len(curve.losses) == lesson.epochs
+        np.testing.assert_array_equal(curve.losses, expected.losses)
+        assert curve.losses[-1] < lesson.expect.final_loss_below
+        assert screen.query("PlotextPlot")
+        # The steps now show the next iteration, from the trained weights.
+        assert screen.session.iteration_number == 4 * lesson.epochs + 1
+        weights = screen.query_one("#weights", DataTable)
+        trained = expected.network.weights[0]
+        assert cell(weights, 0, 1) == number(trained[0, 0])
+        assert cell(weights, 1, 2) == number(trained[1, 1])
+        # r goes back to the lesson's initial weights and clears the curve.
+        await pilot.press("r")
+        assert curve.losses == ()
+        assert cell(weights, 0, 1) == number(lesson.network.weights[0][0, 0])
+
+
+async def test_training_can_be_cancelled_with_escape(tmp_path: Path) -> None:
+    """A run of a million epochs (minutes of work) stops at escape, keeping what it did."""
+    text = Path("bp_tui/lessons/05_xor.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "long.yaml"
+    path.write_text(text.replace("epochs: 5000", "epochs: 1000000"), encoding="utf-8")
+    app = BpTuiApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("t")
+        assert screen.training
+        actions = {b.binding.action for b in screen.active_bindings.values()}
+        assert "cancel" in actions and "train" not in actions
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.training
+        assert 0 < len(screen.session.losses) < 1_000_000
+        assert screen.query_one(LossCurve).losses == tuple(screen.session.losses)
+
+
+async def test_the_picker_lists_shipped_lessons_and_opens_one() -> None:
+    app = BpTuiApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("down", "down", "enter")
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.session.lesson.title == "A 2-2-2 network, worked by hand"
+        await pilot.press("l")
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_the_picker_lists_a_broken_lesson_with_its_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    (tmp_path / "fine.yaml").write_bytes(Path("bp_tui/lessons/01_one_neuron.yaml").read_bytes())
+    app = BpTuiApp(lessons_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        names = [e.path.name for e in picker.entries]
+        assert names[-2:] == ["broken.yaml", "fine.yaml"]
+        broken = picker.entries[-2]
+        assert broken.lesson is None and broken.error is not None
+        # choosing it opens the error screen with the loader's message; escape goes back
+        await pilot.press("end", "up", "enter")
+        assert isinstance(app.screen, ErrorScreen)
+        message = str(app.screen.query_one("#error-message").render())
+        assert message == str(broken.error)
+        assert "broken.yaml:2:1: YAML syntax error" in message
+        await pilot.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_help_opens_and_closes() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_a_small_terminal_shows_a_notice_and_growing_it_restores_the_lesson() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        before = screen_text(app)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        notice = str(app.screen.query_one("#too-small").render())
+        assert "80×24" in notice and "60×20" in notice
+        await pilot.press("n")  # keys do not reach the lesson under the notice
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.session.position.step == 3
+        assert screen_text(app) == before
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+async def test_the_lesson_screen_is_usable_at_80_by_24(size: tuple[int, int]) -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/04_four_layers.yaml"))
+    async with app.run_test(size=size) as pilot:
+        assert isinstance(app.screen, LessonScreen)
+        for _ in range(9):
+            await pilot.press("n")
+        check_screen_against_trace(app.screen)
