@@ -326,3 +326,46 @@ async def test_the_lesson_screen_is_usable_at_80_by_24(size: tuple[int, int]) ->
         for _ in range(9):
             await pilot.press("n")
         check_screen_against_trace(app.screen)
+
+
+async def test_clicking_a_cell_explains_its_number() -> None:
+    """The mouse works as well as the keys: click ∂E/∂W_j2k1 in the gradient matrix."""
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * 5)  # ∂E/∂W_JK
+        table = app.screen.query_one("#weights", DataTable)
+        # the border, the header and j1 come first: j2 is line 3; k1 starts at column 5
+        await pilot.click("#weights", offset=(6, 3))
+        await pilot.pause()
+        assert table.has_focus
+        assert table.cursor_coordinate == Coordinate(1, 1)
+        selected = str(app.screen.query_one("#step-selected").render())
+        assert selected == "Selected: ∂E/∂W_j2k1 = O_j2 δ_k1 = 0.5969 × 0.1385 = 0.08267"
+
+
+async def test_the_command_palette_opens_a_lesson() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"lesson: 05_xor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.session.lesson.title == "XOR, learned over many epochs"
+        await pilot.press("l")  # the picker is still underneath
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_the_command_palette_lists_the_lesson_actions() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Next", "Train", "Reset", "Help"} <= titles
+        assert "Back" not in titles  # nothing before the first step
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.session.position.step == 1
