@@ -1,8 +1,3 @@
 """bp-tui: backpropagation, every number of it."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("bp-tui")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"

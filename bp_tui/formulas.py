@@ -13,8 +13,10 @@ of I to it ``W_i2j1``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -42,11 +44,21 @@ def number(value: float, digits: int = DEFAULT_DIGITS) -> str:
     v = float(value)
     if v == 0.0:
         return "0"
-    if not np.isfinite(v):
+    if not math.isfinite(v):
         return str(v)
-    if abs(v) < 1e-4 or abs(v) >= 1e6:
+    magnitude = abs(v)
+    if 1e-4 <= magnitude < min(10.0**digits, 1e6):
+        # Python's "g" rounds the exact binary value correctly and drops trailing zeros,
+        # as numpy's formatter does, at a tenth of the cost; only a value that rounds up
+        # to 10^digits (9999.5 at 4 digits) would come out with an exponent.
+        text = format(v, f".{digits}g")
+        if "e" not in text:
+            return text
+    if magnitude < 1e-4 or magnitude >= 1e6:
         return np.format_float_scientific(v, precision=digits - 1, unique=False, trim="-")
-    return np.format_float_positional(v, precision=digits, unique=False, fractional=False, trim="-")
+    return np.format_float_positional(
+        v, precision=digits, unique=False, fractional=False, trim="-"
+    )
 
 
 @dataclass(frozen=True)
@@ -139,13 +151,34 @@ def f_prime_form(
     return "1", (Num(f_prime),)
 
 
-def _sum(tokens: list[tuple[Token, ...]], joiner: str = " + ") -> tuple[Token, ...]:
+#: Terms a substituted sum shows before the middle ones are counted instead (a node of a
+#: 784-input layer has 784 products; the first three and the last say what happens).
+MAX_TERMS = 8
+
+
+def _sum(tokens: Sequence[tuple[Token, ...]], joiner: str = " + ") -> tuple[Token, ...]:
+    """The terms joined by ``joiner``; a long sum keeps its first three terms and its last."""
+    parts = list(tokens)
+    if len(parts) > MAX_TERMS:
+        hidden = len(parts) - 4
+        parts = [*parts[:3], (f"… {hidden} more terms …",), parts[-1]]
     out: list[Token] = []
-    for i, part in enumerate(tokens):
+    for i, part in enumerate(parts):
         if i:
             out.append(joiner)
         out.extend(part)
     return tuple(out)
+
+
+def _terms(count: int, term: Callable[[int], tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+    """``term(s)`` for the indices :func:`_sum` will show, and placeholders for the rest
+    (so a sum over 784 inputs builds 4 terms, not 784)."""
+    if count <= MAX_TERMS:
+        return [term(s) for s in range(count)]
+    terms: list[tuple[Token, ...]] = [()] * count
+    for s in (0, 1, 2, count - 1):
+        terms[s] = term(s)
+    return terms
 
 
 # ── formulas of each kind of step ─────────────────────────────────────────────
@@ -164,22 +197,23 @@ def forward_formulas(trace: Trace, step: ForwardStep, row: int = 0) -> list[Form
     out = []
     for j in range(step.x.shape[1]):
         n = node(upper, j)
-        terms = [
-            (Num(float(step.O_below[row, i])), " × ", Num(float(step.W[i, j])))
-            for i in range(step.O_below.shape[1])
-        ]
+        terms = _terms(
+            step.O_below.shape[1],
+            lambda i, j=j: (Num(float(step.O_below[row, i])), " × ", Num(float(step.W[i, j]))),
+        )
         general = f"Σ_{lower.lower()} O_{lower.lower()} W_{lower.lower()}{n}"
+        x_sub = _sum(terms)
         if biased:
-            terms.append((Num(float(step.b[j])),))
+            x_sub = (*x_sub, " + ", Num(float(step.b[j])))
             general += f" + b_{n}"
-        out.append(Formula(f"x_{n}", general, _sum(terms), float(step.x[row, j])))
+        out.append(Formula(f"x_{n}", general, x_sub, float(step.x[row, j])))
         x, o = float(step.x[row, j]), float(step.O[row, j])
         head, _, tail = act.notation.partition("{}")
         general_o = act.notation.format(f"x_{n}")
         sub: tuple[Token, ...] = (head, Num(x), tail)
         if act.name == "softmax":
             general_o = f"e^(x_{n}) / Σ e^(x_{upper.lower()})"
-            exps = [("e^", Num(float(v))) for v in step.x[row]]
+            exps = _terms(len(step.x[row]), lambda k: ("e^", Num(float(step.x[row, k]))))
             sub = ("e^", Num(x), " / (", *_sum(exps), ")")
         out.append(Formula(f"O_{n}", general_o, sub, o))
     return out
@@ -236,10 +270,14 @@ def delta_formulas(trace: Trace, step: DeltaStep, row: int = 0) -> list[Formula]
         assert step.W_above is not None and step.delta_above is not None
         above = net.labels[step.layer + 1]
         a = above.lower()
-        terms = [
-            (Num(float(step.delta_above[row, k])), " × ", Num(float(step.W_above[j, k])))
-            for k in range(step.W_above.shape[1])
-        ]
+        terms = _terms(
+            step.W_above.shape[1],
+            lambda k, j=j: (
+                Num(float(step.delta_above[row, k])),
+                " × ",
+                Num(float(step.W_above[j, k])),
+            ),
+        )
         back = float(step.back_sum[row, j])
         sum_symbol = f"Σ_{a} δ_{a} W_{n}{a}"
         out.append(Formula(sum_symbol, "", _sum(terms), back))
@@ -251,72 +289,102 @@ def delta_formulas(trace: Trace, step: DeltaStep, row: int = 0) -> list[Formula]
     return out
 
 
-def gradient_formulas(trace: Trace, step: GradientStep) -> list[Formula]:
-    """∂E/∂W_ij = O_i δ_j for every weight into the step's layer (a batch: their mean)."""
-    net = trace.network
-    lower, upper = net.labels[step.layer - 1], net.labels[step.layer]
+def gradient_formula(trace: Trace, step: GradientStep, i: int, j: int) -> Formula:
+    """∂E/∂W_ij = O_i δ_j (for a batch, the mean over its samples)."""
+    lower, upper = trace.network.labels[step.layer - 1], trace.network.labels[step.layer]
+    ni, nj = node(lower, i), node(upper, j)
     rows = step.delta.shape[0]
-    out = []
-    for i in range(step.dW.shape[0]):
-        for j in range(step.dW.shape[1]):
-            ni, nj = node(lower, i), node(upper, j)
-            products = [
-                (Num(float(step.O_below[s, i])), " × ", Num(float(step.delta[s, j])))
-                for s in range(rows)
-            ]
-            general = f"O_{ni} δ_{nj}"
-            sub = _sum(products)
-            if rows > 1:
-                general = f"mean over samples of O_{ni} δ_{nj}"
-                sub = (f"(1/{rows}) × (", *sub, ")")
-            out.append(
-                Formula(f"∂E/∂{weight(lower, i, upper, j)}", general, sub, float(step.dW[i, j]))
-            )
-    if net.bias is not BiasMode.NONE:
+    products = _terms(
+        rows, lambda s: (Num(float(step.O_below[s, i])), " × ", Num(float(step.delta[s, j])))
+    )
+    general, sub = f"O_{ni} δ_{nj}", _sum(products)
+    if rows > 1:
+        general = f"mean over samples of O_{ni} δ_{nj}"
+        sub = (f"(1/{rows}) × (", *sub, ")")
+    return Formula(f"∂E/∂{weight(lower, i, upper, j)}", general, sub, float(step.dW[i, j]))
+
+
+def bias_gradient_formula(trace: Trace, step: GradientStep, j: int) -> Formula:
+    """∂E/∂b_j = δ_j (for a batch, the mean over its samples)."""
+    nj = node(trace.network.labels[step.layer], j)
+    rows = step.delta.shape[0]
+    general, sub = f"δ_{nj}", _sum(_terms(rows, lambda s: (Num(float(step.delta[s, j])),)))
+    if rows > 1:
+        general = f"mean over samples of δ_{nj}"
+        sub = (f"(1/{rows}) × (", *sub, ")")
+    return Formula(f"∂E/∂b_{nj}", general, sub, float(step.db[j]))
+
+
+def gradient_formulas(trace: Trace, step: GradientStep) -> Iterator[Formula]:
+    """∂E/∂W_ij for every weight into the step's layer, then ∂E/∂b_j, row by row."""
+    for i, j in np.ndindex(step.dW.shape):
+        yield gradient_formula(trace, step, i, j)
+    if trace.network.bias is not BiasMode.NONE:
         for j in range(step.db.shape[0]):
-            nj = node(upper, j)
-            deltas = [(Num(float(step.delta[s, j])),) for s in range(rows)]
-            general, sub = f"δ_{nj}", _sum(deltas)
-            if rows > 1:
-                general = f"mean over samples of δ_{nj}"
-                sub = (f"(1/{rows}) × (", *sub, ")")
-            out.append(Formula(f"∂E/∂b_{nj}", general, sub, float(step.db[j])))
-    return out
+            yield bias_gradient_formula(trace, step, j)
 
 
-def update_formulas(trace: Trace, step: UpdateStep) -> list[Formula]:
-    """W_ij ← W_ij − η ∂E/∂W_ij for every weight into the step's layer."""
-    net = trace.network
-    lower, upper = net.labels[step.layer - 1], net.labels[step.layer]
+def update_formula(trace: Trace, step: UpdateStep, i: int, j: int) -> Formula:
+    """W_ij ← W_ij − η ∂E/∂W_ij."""
+    lower, upper = trace.network.labels[step.layer - 1], trace.network.labels[step.layer]
+    w = weight(lower, i, upper, j)
     eta = Num(step.learning_rate)
-    out = []
-    for i in range(step.W_before.shape[0]):
-        for j in range(step.W_before.shape[1]):
-            w = weight(lower, i, upper, j)
-            sub = (Num(float(step.W_before[i, j])), " − ", eta, " × ", Num(float(step.dW[i, j])))
-            out.append(Formula(w, f"{w} − η ∂E/∂{w}", sub, float(step.W_after[i, j]), relation="←"))
+    sub = (Num(float(step.W_before[i, j])), " − ", eta, " × ", Num(float(step.dW[i, j])))
+    return Formula(w, f"{w} − η ∂E/∂{w}", sub, float(step.W_after[i, j]), relation="←")
+
+
+def update_formulas(trace: Trace, step: UpdateStep) -> Iterator[Formula]:
+    """The update of every weight into the step's layer, then of its biases if trained."""
+    for i, j in np.ndindex(step.W_before.shape):
+        yield update_formula(trace, step, i, j)
     if step.bias is BiasMode.TRAINED:
+        eta = Num(step.learning_rate)
         for j in range(step.b_before.shape[0]):
-            b = f"b_{node(upper, j)}"
+            b = f"b_{node(trace.network.labels[step.layer], j)}"
             sub = (Num(float(step.b_before[j])), " − ", eta, " × ", Num(float(step.db[j])))
-            out.append(Formula(b, f"{b} − η ∂E/∂{b}", sub, float(step.b_after[j]), relation="←"))
-    return out
+            yield Formula(b, f"{b} − η ∂E/∂{b}", sub, float(step.b_after[j]), relation="←")
 
 
-def step_formulas(trace: Trace, step: Step, row: int = 0) -> list[Formula]:
-    """Every formula of ``step``; ``row`` picks the sample of a batch for per-sample steps."""
+def step_formulas(
+    trace: Trace, step: Step, row: int = 0, limit: int | None = None
+) -> list[Formula]:
+    """The formulas of ``step`` (the first ``limit`` of them, when given); ``row`` picks
+    the sample of a batch for the steps that are per sample."""
+    formulas: Iterable[Formula]
     if isinstance(step, InputStep):
-        return input_formulas(trace, step, row)
+        formulas = input_formulas(trace, step, row)
+    elif isinstance(step, ForwardStep):
+        formulas = forward_formulas(trace, step, row)
+    elif isinstance(step, LossStep):
+        formulas = loss_formulas(trace, step, row)
+    elif isinstance(step, DeltaStep):
+        formulas = delta_formulas(trace, step, row)
+    elif isinstance(step, GradientStep):
+        formulas = gradient_formulas(trace, step)
+    elif isinstance(step, UpdateStep):
+        formulas = update_formulas(trace, step)
+    else:
+        raise TypeError(f"no formulas for {type(step).__name__}")
+    return list(islice(formulas, limit))
+
+
+def formula_count(trace: Trace, step: Step) -> int:
+    """How many formulas :func:`step_formulas` gives for ``step`` without a limit."""
+    net = trace.network
+    size = net.sizes[step.layer]
+    below = net.sizes[step.layer - 1] if step.layer > 0 else 0
+    if isinstance(step, InputStep):
+        return size
     if isinstance(step, ForwardStep):
-        return forward_formulas(trace, step, row)
+        return 2 * size
     if isinstance(step, LossStep):
-        return loss_formulas(trace, step, row)
+        return 1 + size
     if isinstance(step, DeltaStep):
-        return delta_formulas(trace, step, row)
+        return size if step.back_sum is None else 2 * size
     if isinstance(step, GradientStep):
-        return gradient_formulas(trace, step)
+        return below * size + (size if net.bias is not BiasMode.NONE else 0)
     if isinstance(step, UpdateStep):
-        return update_formulas(trace, step)
+        return below * size + (size if step.bias is BiasMode.TRAINED else 0)
     raise TypeError(f"no formulas for {type(step).__name__}")
 
 

@@ -15,7 +15,14 @@ import numpy as np
 
 from bp_tui.engine import Network, Phase, Step, Trace, TrainingResult, train
 from bp_tui.engine.network import Array
-from bp_tui.formulas import DEFAULT_DIGITS, Formula, matrix_name, node, number, step_formulas
+from bp_tui.formulas import (
+    DEFAULT_DIGITS,
+    formula_count,
+    matrix_name,
+    node,
+    number,
+    step_formulas,
+)
 from bp_tui.lesson import Lesson
 from bp_tui.words import word
 
@@ -119,16 +126,32 @@ def _vector(values: Array, digits: int = DEFAULT_DIGITS) -> str:
     return "[" + ", ".join(number(v, digits) for v in values) + "]"
 
 
-def _table(rows: list[str], cols: list[str], values: Array, digits: int) -> list[list[str]]:
-    head = ["", *cols]
-    body = [[r, *(number(v, digits) for v in row)] for r, row in zip(rows, values, strict=True)]
+#: Rows and columns of a weight matrix printed before the rest are summarised.
+MATRIX_ROWS, MATRIX_COLS = 16, 10
+
+
+def _table(
+    rows: list[str], cols: list[str], values: Array, digits: int, show_all: bool = False
+) -> list[list[str]]:
+    """A matrix as cells with a header row; large ones keep their top-left corner."""
+    n_rows = len(rows) if show_all else min(len(rows), MATRIX_ROWS)
+    n_cols = len(cols) if show_all else min(len(cols), MATRIX_COLS)
+    head = ["", *cols[:n_cols]]
+    if n_cols < len(cols):
+        head.append(f"… {len(cols) - n_cols} more")
+    body = [[rows[r], *(number(v, digits) for v in values[r, :n_cols])] for r in range(n_rows)]
+    if n_rows < len(rows):
+        body.append([f"… {len(rows) - n_rows} more rows (--all prints them)"])
     return [head, *body]
 
 
 def _text_table(cells: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
+    full = [row for row in cells if len(row) > 1]  # a one-cell row is a note
+    widths = [max(len(row[c]) for row in full if c < len(row)) for c in range(len(cells[0]))]
     return [
-        indent + "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        indent + "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)).rstrip()
+        if len(row) > 1
+        else indent + row[0]
         for row in cells
     ]
 
@@ -136,14 +159,9 @@ def _text_table(cells: list[list[str]], indent: str = "  ") -> list[str]:
 def _md_table(cells: list[list[str]]) -> list[str]:
     head, *body = cells
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(row) + " |" for row in body]
-    return lines
-
-
-def _limited(formulas: list[Formula], show_all: bool) -> tuple[list[Formula], int]:
-    if show_all or len(formulas) <= FORMULA_LIMIT:
-        return formulas, 0
-    return formulas[:FORMULA_LIMIT], len(formulas) - FORMULA_LIMIT
+    lines += ["| " + " | ".join(row) + " |" for row in body if len(row) > 1]
+    notes = [row[0] for row in body if len(row) == 1]
+    return lines + (["", *notes] if notes else [])
 
 
 def render_text(
@@ -165,10 +183,11 @@ def render_text(
         else:
             out.extend([f"  {name}", *_text_table(cells, "    "), ""])
 
-    def formula_lines(formulas: list[Formula]) -> None:
-        shown, rest = _limited(formulas, show_all)
-        lines = [f.render(digits) for f in shown]
-        if rest:
+    def formula_lines(step: Step) -> None:
+        limit = None if show_all else FORMULA_LIMIT
+        lines = [f.render(digits) for f in step_formulas(trace, step, limit=limit)]
+        rest = formula_count(trace, step) - len(lines)
+        if rest > 0:
             lines.append(f"… {rest} more (--all prints every one)")
         if markdown:
             out.extend(["```", *lines, "```", ""])
@@ -182,13 +201,13 @@ def render_text(
     out.extend([*(f"{p}  " if markdown else p for p in para), ""])
     heading(word("lesson.initial"), 2)
     for name, rows, cols, values in matrices(trace.network):
-        table(name, _table(rows, cols, values, digits))
+        table(name, _table(rows, cols, values, digits, show_all))
 
     heading(f"{word('report.iteration')} · {iteration_title(lesson, trace)}", 2)
     for index, step in enumerate(trace.steps):
         title = step_title(trace, step, index)
         out.extend([f"**{title}**" if markdown else title, ""])
-        formula_lines(step_formulas(trace, step))
+        formula_lines(step)
 
     if report.training is None:
         out.extend([word("report.no_training"), ""])
@@ -204,7 +223,7 @@ def render_text(
         out.extend([word("report.diverged", message=str(result.divergence)), ""])
     heading(word("report.final_weights"), 2)
     for name, rows, cols, values in matrices(result.network):
-        table(name, _table(rows, cols, values, digits))
+        table(name, _table(rows, cols, values, digits, show_all))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -84,6 +84,7 @@ ENGLISH: dict[str, str] = {
     "tui.sample_of": "sample {index} of {count}",
     "tui.batch_of": "batch of samples {first}–{last}, showing sample {index}",
     "tui.selected": "Selected",
+    "tui.formulas.more": "… {count} more: select a number in the tables to see its formula",
     "tui.select_hint": "tab: select a number in the tables to see its formula",
     "tui.network": "Network",
     "tui.step": "Step",

@@ -50,6 +50,25 @@ def frozen(array: Array | Sequence) -> Array:
     return out
 
 
+def forward(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    activations: Sequence[Activation],
+    inputs: Array,
+) -> tuple[list[Array], list[Array]]:
+    """x and O of every layer, x_j = Σ_i O_i W_ij + b_j and O_j = f(x_j), for a batch."""
+    o = inputs
+    if not (isinstance(o, np.ndarray) and o.ndim == 2 and o.dtype == np.float64):
+        o = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+    xs, outputs = [o], [o]
+    for w, b, act in zip(weights, biases, activations, strict=True):
+        x = o @ w + b
+        o = act.function(x)
+        xs.append(x)
+        outputs.append(o)
+    return xs, outputs
+
+
 @dataclass(frozen=True, eq=False)
 class Network:
     """A fully connected feed-forward network in the lecture's notation.
@@ -129,14 +148,7 @@ class Network:
         ``xs[l]`` and ``outputs[l]`` belong to node layer l; for the input layer (l = 0)
         both are the inputs themselves.
         """
-        o = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
-        xs, outputs = [o], [o]
-        for w, b, act in zip(self.weights, self.biases, self.activations, strict=True):
-            x = o @ w + b
-            o = act.function(x)
-            xs.append(x)
-            outputs.append(o)
-        return xs, outputs
+        return forward(self.weights, self.biases, self.activations, inputs)
 
     def predict(self, inputs: Array) -> Array:
         """The output layer's O for a batch of inputs."""

@@ -20,12 +20,13 @@ the batch's samples (E of the batch is the mean of the samples' E as well).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 
-from bp_tui.engine.network import Array, BiasMode, Network, frozen
+from bp_tui.engine.network import Array, BiasMode, Network, forward, frozen
 
 
 class Phase(StrEnum):
@@ -165,10 +166,29 @@ class Backprop:
     db: list[Array]
 
 
-def backprop(network: Network, inputs: Array, targets: Array) -> Backprop:
-    """Forward and backward pass for a batch; gradients are means over the batch."""
-    xs, outputs = network.forward(inputs)
-    t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+def _rows(values: Array) -> Array:
+    """``values`` as a float64 array with one row per sample."""
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype == np.float64:
+        return values
+    return np.atleast_2d(np.asarray(values, dtype=np.float64))
+
+
+def backprop(
+    network: Network,
+    inputs: Array,
+    targets: Array,
+    weights: Sequence[Array] | None = None,
+    biases: Sequence[Array] | None = None,
+) -> Backprop:
+    """Forward and backward pass for a batch; gradients are means over the batch.
+
+    ``weights`` and ``biases``, when given, replace the network's own (the training loop
+    passes arrays it updates in place, so it never builds a Network per iteration).
+    """
+    weights = network.weights if weights is None else weights
+    biases = network.biases if biases is None else biases
+    xs, outputs = forward(weights, biases, network.activations, inputs)
+    t = _rows(targets)
     top = network.depth
     out_act = network.activations[-1]
     terms = network.loss.terms(xs[top], outputs[top], t, out_act)
@@ -187,18 +207,18 @@ def backprop(network: Network, inputs: Array, targets: Array) -> Backprop:
         delta = deltas[layer]
         assert delta is not None
         dW[layer - 1] = outputs[layer - 1].T @ delta / n  # ∂E/∂W_ij = O_i δ_j
-        db[layer - 1] = np.sum(delta, axis=0) / n  # ∂E/∂b_j = δ_j
+        db[layer - 1] = delta.sum(axis=0) / n  # ∂E/∂b_j = δ_j
         if layer > 1:
             act = network.activations[layer - 2]
             assert act.derivative is not None
-            back_sums[layer - 1] = delta @ network.weights[layer - 1].T  # Σ_k δ_k W_jk
+            back_sums[layer - 1] = delta @ weights[layer - 1].T  # Σ_k δ_k W_jk
             f_primes[layer - 1] = act.derivative(xs[layer - 1], outputs[layer - 1])
             deltas[layer - 1] = f_primes[layer - 1] * back_sums[layer - 1]
     return Backprop(
         xs=xs,
         outputs=outputs,
         terms=terms,
-        E=np.sum(terms, axis=-1),
+        E=terms.sum(axis=-1),
         f_primes=f_primes,
         back_sums=back_sums,
         deltas=deltas,

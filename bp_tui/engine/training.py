@@ -25,8 +25,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from bp_tui.engine.network import Array, Network, frozen
-from bp_tui.engine.trace import Trace, apply_update, backprop, trace_iteration
+from bp_tui.engine.network import Array, BiasMode, Network, frozen
+from bp_tui.engine.trace import Trace, backprop, trace_iteration
 
 
 class Mode(StrEnum):
@@ -122,21 +122,29 @@ def train(
     targets = np.asarray(targets, dtype=np.float64)
     batches = [(inputs[list(b)], targets[list(b)]) for b in schedule.batches]
     losses = np.empty(epochs, dtype=np.float64)
-    current = network
+    # The parameters are updated in place: W -= η ∂E/∂W computes exactly W − η ∂E/∂W,
+    # as apply_update does, without building a Network per iteration.
+    weights = [np.array(w) for w in network.weights]
+    biases = [np.array(b) for b in network.biases]
+    trained_bias = network.bias is BiasMode.TRAINED
     iterations = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
-            start = current
+            start = ([w.copy() for w in weights], [b.copy() for b in biases])
             total = 0.0
             for x, t in batches:
-                bp = backprop(current, x, t)
-                total += float(np.sum(bp.E))
-                current = apply_update(current, bp.dW, bp.db, learning_rate)
+                bp = backprop(network, x, t, weights, biases)
+                total += float(bp.E.sum())
+                for w, g in zip(weights, bp.dW, strict=True):
+                    w -= learning_rate * g
+                if trained_bias:
+                    for b, g in zip(biases, bp.db, strict=True):
+                        b -= learning_rate * g
                 iterations += 1
             loss = total / len(inputs)
-            if not math.isfinite(loss) or not _all_finite(current):
+            if not math.isfinite(loss) or not _all_finite(weights, biases):
                 return TrainingResult(
-                    network=start,
+                    network=network.with_parameters(*start),
                     losses=frozen(losses[:epoch]),
                     iterations=iterations - len(batches),
                     divergence=Divergence(epoch + 1, iterations, learning_rate),
@@ -144,12 +152,13 @@ def train(
             losses[epoch] = loss
             if progress is not None and progress(epoch + 1, loss) is False:
                 return TrainingResult(
-                    current, frozen(losses[: epoch + 1]), iterations, cancelled=True
+                    network.with_parameters(weights, biases),
+                    frozen(losses[: epoch + 1]),
+                    iterations,
+                    cancelled=True,
                 )
-    return TrainingResult(current, frozen(losses), iterations)
+    return TrainingResult(network.with_parameters(weights, biases), frozen(losses), iterations)
 
 
-def _all_finite(network: Network) -> bool:
-    return all(np.isfinite(w).all() for w in network.weights) and all(
-        np.isfinite(b).all() for b in network.biases
-    )
+def _all_finite(weights: list[Array], biases: list[Array]) -> bool:
+    return all(np.isfinite(w).all() for w in weights) and all(np.isfinite(b).all() for b in biases)

@@ -163,6 +163,11 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, path: str) -> LessonError:
     mark = e.problem_mark or e.context_mark
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
+    lines = text.splitlines()
+    if mark and lines and mark.line >= len(lines) and not text.endswith(("\n", "\r")):
+        # libyaml puts the end of a file without a final line break on a line after the
+        # last; the end is just after the last character, as PyYAML's own parser says.
+        line, col = len(lines), len(lines[-1]) + 1
     message = f"YAML syntax error: {e.problem or e.context}"
     if e.context and e.problem:
         cm = e.context_mark
@@ -170,7 +175,6 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, path: str) -> LessonError:
         if cm and mark and (cm.line, cm.column) != (mark.line, mark.column):
             where = f" that starts at line {cm.line + 1}, column {cm.column + 1}"
         message += f" ({e.context}{where})"
-    lines = text.splitlines()
     source = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in source[: len(source) - len(source.lstrip())] or "'\\t'" in str(e.problem):
         message += "; indent with spaces: YAML does not allow tabs"

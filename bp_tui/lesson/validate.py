@@ -215,6 +215,9 @@ def _check_mapping(spec: Mapping, node: Node, where: FieldPath, problems: Proble
     allowed = [k.name for k in spec.keys]
     seen: dict[str, Node] = {}
     suggested: set[str] = set()  # keys a misspelt key was taken for: not also "missing"
+    # A key that could not be read (a merge key '<<', a refused tag) may have stood for
+    # any key, so no key is reported missing beside it: one mistake, one message.
+    unread = any(not key_node.ok for key_node, _ in node.value)
     for key_node, value_node in node.value:
         if not key_node.ok:
             continue
@@ -252,11 +255,11 @@ def _check_mapping(spec: Mapping, node: Node, where: FieldPath, problems: Proble
                 record[key.name] = key.default
             continue
         record.complete = False
-        if key.name not in suggested:
+        if key.name not in suggested and not unread:
             example = f"; add a line such as {key.name}: {key.example}" if key.example else ""
             message = f"missing (expected {key.spec.expected()}){example}"
             _add(problems, (*where, key.name), node, message)
-    _check_exactly_one(spec, record, node, seen, where, problems)
+    _check_exactly_one(spec, record, node, seen, where, problems, unread)
     _check_requires(spec, record, seen, where, problems)
     return record
 
@@ -268,11 +271,14 @@ def _check_exactly_one(
     seen: dict[str, Node],
     where: FieldPath,
     problems: Problems,
+    unread: bool = False,
 ) -> None:
     for group in spec.exactly_one:
         given = [name for name in group if name in record.given]
         names = " or ".join(group)
-        if not given:
+        if not given and unread:
+            record.complete = False
+        elif not given:
             docs = "; ".join(f"{k}: {spec.key(k).spec.expected()}" for k in group)
             example = spec.key(group[-1]).example
             hint = f"add e.g. {group[-1]}: {example}" if example else ""

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from bp_tui.catalog import lesson_files, shipped_lessons
 from bp_tui.lesson import LessonError, load_lesson
 from bp_tui.session import Session
+from bp_tui.tui.messages import BackToLessons
 from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
 from bp_tui.tui.screens.lesson import LessonScreen
 from bp_tui.tui.screens.picker import PickerScreen
@@ -45,7 +46,7 @@ class LessonCommands(Provider):
 class BpTuiApp(App[None]):
     """Step through backpropagation, one number at a time."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses find it too
     TITLE = "bp-tui"
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
@@ -59,10 +60,23 @@ class BpTuiApp(App[None]):
         self.lesson_paths = shipped_lessons() + (lesson_files(lessons_dir) if lessons_dir else [])
 
     def on_mount(self) -> None:
-        self.push_screen(PickerScreen(self.lesson_paths))
         if self.first_lesson is not None:
             self.open_lesson(self.first_lesson)
+        else:
+            self.show_picker()
         self._check_size(self.size.width, self.size.height)
+
+    def show_picker(self) -> None:
+        """The lesson picker, pushed the first time it is needed: `bp-tui LESSON` opens
+        without building it, and leaving the lesson (`l`) comes back to it."""
+        if not any(isinstance(s, PickerScreen) for s in self.screen_stack):
+            self.push_screen(PickerScreen(self.lesson_paths))
+
+    def on_back_to_lessons(self, message: BackToLessons) -> None:
+        """Leave the lesson (or error) screen for the picker."""
+        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen):
+            self.pop_screen()
+        self.show_picker()
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         self.open_lesson(message.path)
@@ -70,14 +84,16 @@ class BpTuiApp(App[None]):
     def open_lesson(self, path: Path) -> None:
         """Open ``path`` on a lesson screen, or its error on an error screen, above the
         picker (which `l` or `escape` return to)."""
-        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen):
+        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen | TooSmallScreen):
             self.pop_screen()
         try:
             lesson = load_lesson(path)
         except LessonError as err:
             self.push_screen(ErrorScreen(str(err)))
-            return
-        self.push_screen(LessonScreen(Session(lesson)))
+        else:
+            self.push_screen(LessonScreen(Session(lesson)))
+        # The size notice goes back on top (the palette can open a lesson beneath it).
+        self._check_size(self.size.width, self.size.height)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):

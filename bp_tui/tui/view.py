@@ -7,7 +7,9 @@ know what must be on screen. All numbers come from the trace; the formulas come 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from bp_tui.engine import (
     DeltaStep,
@@ -25,16 +27,17 @@ from bp_tui.formulas import (
     delta_formulas,
     f_prime_form,
     forward_formulas,
-    gradient_formulas,
+    gradient_formula,
     matrix_name,
     node,
     number,
-    update_formulas,
+    update_formula,
     weight,
 )
 
-#: The largest matrix shown cell by cell; bigger ones show their top-left corner.
-MATRIX_ROWS, MATRIX_COLS = 64, 16
+#: The largest matrix shown cell by cell; bigger ones show their top-left corner (a
+#: 784×128 matrix would be 100,352 cells to build at every step).
+MATRIX_ROWS, MATRIX_COLS = 32, 12
 #: Nodes listed per layer in the network view before the rest are counted.
 NODES_SHOWN = 8
 
@@ -63,6 +66,13 @@ class View:
             step.phase is phase and step.layer == layer
             for step in self.trace.steps[: self.step_index + 1]
         )
+
+
+def reflow(markdown: str) -> str:
+    """A lesson summary as plain paragraphs: the line breaks inside each one undone, so
+    the panel wraps it to its own width."""
+    paragraphs = markdown.strip().split("\n\n")
+    return "\n\n".join(" ".join(ln.strip() for ln in p.splitlines()) for p in paragraphs)
 
 
 # ── the network view ─────────────────────────────────────────────────────────
@@ -165,15 +175,25 @@ def _f_prime_formula(trace: Trace, layer: int, n: str, o: float, f_prime: float)
 
 @dataclass(frozen=True)
 class Matrix:
-    """The current layer's weights as the step sees them, rows i and columns j."""
+    """The current layer's weights as the step sees them, rows i and columns j.
+
+    Only the text of the shown cells is made up front; a cell's formula is built when it
+    is asked for (:meth:`formula`), since a student selects one cell at a time.
+    """
 
     title: str
     rows: list[str]
     cols: list[str]
     cells: list[list[str]]  # text per cell, at the view's precision
-    formulas: list[list[Formula]]
+    explain: Callable[[int, int], Formula]  # the formula of cell (i, j)
     total_rows: int
     total_cols: int
+
+    def formula(self, i: int, j: int) -> Formula | None:
+        """The formula of the shown cell (i, j), or None outside the shown corner."""
+        if 0 <= i < len(self.rows) and 0 <= j < len(self.cols):
+            return self.explain(i, j)
+        return None
 
 
 def matrix_layer(step: Step) -> int:
@@ -195,35 +215,33 @@ def weight_matrix(view: View) -> Matrix:
     n_rows, n_cols = w.shape
     shown_r, shown_c = min(n_rows, MATRIX_ROWS), min(n_cols, MATRIX_COLS)
     name = matrix_name(lower, upper)
+    explain: Callable[[int, int], Formula]
     if isinstance(step, GradientStep):
-        every = gradient_formulas(trace, step)
         title = f"∂E/∂{name}"
-        text = [[number(step.dW[i, j], digits) for j in range(shown_c)] for i in range(shown_r)]
+        values = step.dW[:shown_r, :shown_c]
+        cells = [[number(v, digits) for v in row] for row in values]
+        explain = partial(gradient_formula, trace, step)
     elif isinstance(step, UpdateStep):
-        every = update_formulas(trace, step)
         title = f"{name}: before → after"
-        text = [
-            [
-                f"{number(step.W_before[i, j], digits)} → {number(step.W_after[i, j], digits)}"
-                for j in range(shown_c)
-            ]
-            for i in range(shown_r)
+        before, after = step.W_before[:shown_r, :shown_c], step.W_after[:shown_r, :shown_c]
+        cells = [
+            [f"{number(b, digits)} → {number(a, digits)}" for b, a in zip(rb, ra, strict=True)]
+            for rb, ra in zip(before, after, strict=True)
         ]
+        explain = partial(update_formula, trace, step)
     else:
-        every = [
-            Formula(weight(lower, i, upper, j), "", (), float(w[i, j]))
-            for i in range(n_rows)
-            for j in range(n_cols)
-        ]
         title = name
-        text = [[number(w[i, j], digits) for j in range(shown_c)] for i in range(shown_r)]
-    formulas = [[every[i * n_cols + j] for j in range(shown_c)] for i in range(shown_r)]
+        cells = [[number(v, digits) for v in row] for row in w[:shown_r, :shown_c]]
+
+        def explain(i: int, j: int) -> Formula:
+            return Formula(weight(lower, i, upper, j), "", (), float(w[i, j]))
+
     return Matrix(
         title=title,
         rows=[node(lower, i) for i in range(shown_r)],
         cols=[node(upper, j) for j in range(shown_c)],
-        cells=text,
-        formulas=formulas,
+        cells=cells,
+        explain=explain,
         total_rows=n_rows,
         total_cols=n_cols,
     )

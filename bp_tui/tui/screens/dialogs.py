@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 
+from bp_tui.tui.messages import BackToLessons
 from bp_tui.words import word
 
 
@@ -17,6 +18,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", word("key.close"))]
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # only when help is asked for: start-up is quicker
+
         with VerticalScroll(id="help"):
             yield Markdown(word("tui.help.body"))
 
@@ -48,7 +51,7 @@ class ErrorScreen(Screen[None]):
         self.query_one("#error").border_title = word("tui.error.title")
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.post_message(BackToLessons())
 
 
 class TooSmallScreen(ModalScreen[None]):

@@ -18,11 +18,18 @@ from textual.worker import get_current_worker
 from bp_tui.engine import TrainingResult, train
 from bp_tui.formulas import DEFAULT_DIGITS, number
 from bp_tui.session import Session
+from bp_tui.tui.messages import BackToLessons
 from bp_tui.tui.view import View
 from bp_tui.tui.widgets.loss_curve import LossCurve
 from bp_tui.tui.widgets.network_view import NetworkView
 from bp_tui.tui.widgets.step_panel import StepPanel
-from bp_tui.tui.widgets.tables import ExplainingTable, delta_grid, matrix_grid
+from bp_tui.tui.widgets.tables import (
+    ExplainingTable,
+    delta_content,
+    delta_grid,
+    matrix_content,
+    matrix_grid,
+)
 from bp_tui.words import word
 
 #: Seconds between loss-curve updates while training.
@@ -48,6 +55,9 @@ class LessonScreen(Screen[None]):
     view: reactive[View | None] = reactive(None)
     training: reactive[bool] = reactive(False)
 
+    #: The actions whose keys come and go as the cursor moves.
+    STEP_ACTIONS = ("previous", "first", "last", "sample", "train", "reset", "cancel")
+
     @dataclass
     class Progress(Message):
         """Sent by the training worker: the losses of the epochs done so far."""
@@ -66,6 +76,7 @@ class LessonScreen(Screen[None]):
         self.session = session
         self.digits = DEFAULT_DIGITS
         self.row = 0  # the sample of a batch that per-sample panels show
+        self._keys_shown: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
         lesson = self.session.lesson
@@ -74,8 +85,12 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network").data_bind(LessonScreen.view)
             yield StepPanel(id="step").data_bind(LessonScreen.view)
         with Horizontal(id="tables"):
-            yield ExplainingTable(delta_grid, id="deltas").data_bind(LessonScreen.view)
-            yield ExplainingTable(matrix_grid, id="weights").data_bind(LessonScreen.view)
+            yield ExplainingTable(delta_grid, delta_content, id="deltas").data_bind(
+                LessonScreen.view
+            )
+            yield ExplainingTable(matrix_grid, matrix_content, id="weights").data_bind(
+                LessonScreen.view
+            )
         with Vertical(id="training"):
             yield LossCurve(id="loss")
             yield ProgressBar(total=lesson.epochs or 1, show_eta=False, id="progress")
@@ -99,7 +114,11 @@ class LessonScreen(Screen[None]):
         self.row = min(self.row, len(s.trace.samples) - 1)
         self.view = View(s.trace, s.position.step, s.iteration_number, self.digits, self.row)
         self.query_one(StepPanel).selected = None
-        self.refresh_bindings()
+        # The Footer rebuilds itself on refresh_bindings: only when a key appears or goes.
+        keys = tuple(self.check_action(action, ()) for action in self.STEP_ACTIONS)
+        if keys != self._keys_shown:
+            self._keys_shown = keys
+            self.refresh_bindings()
 
     # ── keys ─────────────────────────────────────────────────────────────────
 
@@ -154,7 +173,7 @@ class LessonScreen(Screen[None]):
 
     def action_lessons(self) -> None:
         self.workers.cancel_group(self, "train")
-        self.dismiss()
+        self.post_message(BackToLessons())
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "train")
@@ -185,6 +204,9 @@ class LessonScreen(Screen[None]):
         def progress(epoch: int, loss: float) -> bool:
             nonlocal last
             done.append(loss)
+            # Small networks train in pure-Python-speed loops that would hold the GIL for
+            # the interpreter's whole switch interval: let the UI thread in every epoch.
+            time.sleep(0)
             now = time.monotonic()
             if now - last >= PROGRESS_INTERVAL:
                 last = now

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList
+from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from bp_tui.lesson import Lesson, LessonError, load_lesson
@@ -67,18 +67,14 @@ class PickerScreen(Screen[None]):
 
     def __init__(self, paths: list[Path]) -> None:
         super().__init__()
-        self.entries = [Entry.load(path) for path in paths]
+        self.paths = paths
+        self.entries: list[Entry] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            options: list[Option | None] = []
-            for i, entry in enumerate(self.entries):
-                options += [None] if i else []
-                options.append(Option(entry.prompt(), id=str(i)))
-            yield OptionList(*options, id="lessons")
-            with VerticalScroll(id="summary"):
-                yield Markdown(id="summary-text")
+            yield OptionList(id="lessons")
+            yield VerticalScroll(id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,7 +82,23 @@ class PickerScreen(Screen[None]):
         self.sub_title = word("tui.picker.title")
         self.query_one("#lessons").border_title = word("tui.picker.title")
         self.query_one("#lessons").border_subtitle = word("tui.picker.hint")
-        self._describe()
+
+    def on_screen_resume(self) -> None:
+        """Load the lessons the first time the picker is shown."""
+        if self.entries or not self.paths:
+            return
+        from textual.widgets import Markdown  # not needed when bp-tui opens a lesson directly
+
+        self.entries = [Entry.load(path) for path in self.paths]
+        options: list[Option | None] = []
+        for i, entry in enumerate(self.entries):
+            options += [None] if i else []
+            options.append(Option(entry.prompt(), id=str(i)))
+        option_list = self.query_one(OptionList)
+        option_list.add_options(options)
+        option_list.highlighted = 0
+        self.query_one("#summary").mount(Markdown(id="summary-text"))
+        self.call_after_refresh(self._describe)
 
     def _entry(self, option: Option) -> Entry:
         return self.entries[int(option.id or 0)]
@@ -112,4 +124,6 @@ class PickerScreen(Screen[None]):
             text = f"**{word('tui.picker.invalid')}**\n\n```\n{entry.error}\n```"
         else:
             text = f"## {entry.lesson.title}\n\n{entry.lesson.summary.strip()}"
+        from textual.widgets import Markdown
+
         self.query_one("#summary-text", Markdown).update(text)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from bp_tui.formulas import number
+from bp_tui.formulas import node, number
 from bp_tui.tui.view import NODES_SHOWN, View, node_values
 
 
@@ -18,7 +18,28 @@ class NetworkView(Widget):
     the letters show the direction the numbers flow: → forward, ← backward.
     """
 
-    view: reactive[View | None] = reactive(None, layout=True)  # values change its width
+    view: reactive[View | None] = reactive(None)
+
+    def watch_view(self, old: View | None, new: View | None) -> None:
+        # The width is fixed per network and precision, so a step repaints this widget
+        # without laying out the whole screen again.
+        if new is not None and (
+            old is None
+            or old.trace.network.sizes != new.trace.network.sizes
+            or old.digits != new.digits
+        ):
+            self.styles.width = self.content_width(new) + self.styles.gutter.width
+
+    @staticmethod
+    def content_width(view: View) -> int:
+        """The widest the view can get: every node showing a number as wide as they come."""
+        number_width = view.digits + 7  # sign, "0.", the digits, "e-05"
+        widths = []
+        for layer, label in enumerate(view.trace.network.labels):
+            shown = min(view.trace.network.sizes[layer], NODES_SHOWN)
+            name = len(node(label, shown - 1))
+            widths.append(max(name + 1 + number_width, len(label) + 2))
+        return sum(widths) + 3 * (len(widths) - 1)
 
     def render(self) -> Text:
         view = self.view

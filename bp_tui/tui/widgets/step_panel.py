@@ -5,12 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
-from bp_tui.formulas import Formula, step_formulas, step_law
+from bp_tui.formulas import Formula, formula_count, step_formulas, step_law
 from bp_tui.report import step_title
-from bp_tui.tui.view import View
+from bp_tui.tui.view import View, reflow
 from bp_tui.words import word
+
+#: Formulas listed per step; the rest are counted (and each is shown when selected).
+FORMULAS_SHOWN = 40
 
 
 class StepPanel(VerticalScroll):
@@ -26,7 +29,7 @@ class StepPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         for part in ("title", "where", "law", "selected", "formulas"):
             yield Static(id=f"step-{part}", markup=False)
-        yield Markdown(id="step-summary")
+        yield Static(id="step-summary", markup=False)
 
     def watch_view(self) -> None:
         self._show()
@@ -39,7 +42,8 @@ class StepPanel(VerticalScroll):
         if view is None or not self.is_mounted:
             return
         trace, step, digits = view.trace, view.step, view.digits
-        formulas = step_formulas(trace, step, view.row)
+        formulas = step_formulas(trace, step, view.row, limit=FORMULAS_SHOWN)
+        rest = formula_count(trace, step) - len(formulas)
         selected = self.selected
         self._set("title", step_title(trace, step, view.step_index))
         self._set("where", self._where(view))
@@ -47,11 +51,11 @@ class StepPanel(VerticalScroll):
         self._set(
             "selected", f"{word('tui.selected')}: {selected.render(digits)}" if selected else ""
         )
-        self._set("formulas", "\n".join(f.render(digits) for f in formulas))
-        summary = self.query_one("#step-summary", Markdown)
-        summary.display = view.step_index == 0 and bool(self.summary.strip())
-        if summary.display and summary.source != self.summary:
-            summary.update(self.summary)
+        lines = [f.render(digits) for f in formulas]
+        if rest > 0:
+            lines.append(word("tui.formulas.more", count=rest))
+        self._set("formulas", "\n".join(lines))
+        self._set("summary", reflow(self.summary) if view.step_index == 0 else "")
 
     def _set(self, part: str, text: str) -> None:
         widget = self.query_one(f"#step-{part}", Static)

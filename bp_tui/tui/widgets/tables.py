@@ -9,7 +9,7 @@ holds for a view is a :class:`Grid`, made by :func:`delta_grid` or :func:`matrix
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
+from bp_tui.engine import Phase
 from bp_tui.formulas import Formula, number
-from bp_tui.tui.view import DELTA_COLUMNS, View, delta_rows, weight_matrix
+from bp_tui.tui.view import DELTA_COLUMNS, View, delta_rows, matrix_layer, weight_matrix
 from bp_tui.words import word
 
 
@@ -28,7 +29,7 @@ class Grid:
 
     columns: list[Text]
     rows: list[list[Text]]
-    formulas: dict[tuple[int, int], Formula] = field(default_factory=dict)
+    explain: Callable[[int, int], Formula | None]  # the formula of cell (row, column)
     title: str = ""
     subtitle: str = ""
 
@@ -57,10 +58,23 @@ def delta_grid(view: View) -> Grid:
     return Grid(
         columns=[Text(heads[key]) for key in DELTA_COLUMNS],
         rows=rows,
-        formulas=formulas,
+        explain=lambda r, c: formulas.get((r, c)),
         title=word("tui.deltas"),
         subtitle="" if rows else word("tui.deltas.empty"),
     )
+
+
+def delta_content(view: View) -> object:
+    """What the δ table depends on: the trace, how many δ steps are done, the row shown."""
+    done = sum(1 for s in view.trace.steps[: view.step_index + 1] if s.phase is Phase.DELTA)
+    return (id(view.trace), done, view.row, view.digits)
+
+
+def matrix_content(view: View) -> object:
+    """What the weight matrix depends on: the trace, the layer, and W, ∂E/∂W or the update."""
+    step = view.step
+    kind = step.phase if step.phase in {Phase.GRADIENT, Phase.UPDATE} else None
+    return (id(view.trace), matrix_layer(step), kind, view.digits)
 
 
 def matrix_grid(view: View) -> Grid:
@@ -82,11 +96,7 @@ def matrix_grid(view: View) -> Grid:
             [Text(name, style="bold"), *(Text(c, justify="right") for c in cells)]
             for name, cells in zip(matrix.rows, matrix.cells, strict=True)
         ],
-        formulas={
-            (r, c): formula
-            for r, row in enumerate(matrix.formulas)
-            for c, formula in enumerate(row, start=1)
-        },
+        explain=lambda r, c: matrix.formula(r, c - 1),  # column 0 holds the row names
         title=matrix.title,
         subtitle=subtitle,
     )
@@ -105,27 +115,35 @@ class ExplainingTable(DataTable):
 
         formula: Formula | None
 
-    def __init__(self, grid: Callable[[View], Grid], *, id: str) -> None:
+    def __init__(
+        self, grid: Callable[[View], Grid], content: Callable[[View], object], *, id: str
+    ) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=True, id=id)
         self._grid = grid
-        self._formulas: dict[tuple[int, int], Formula] = {}
+        self._content = content
+        self._shown: object = None
+        self._explain: Callable[[int, int], Formula | None] = lambda r, c: None
 
     def watch_view(self) -> None:
         if self.view is None:
             return
+        content = self._content(self.view)
+        if content == self._shown:  # most steps leave a table as it is: keep it
+            return
+        self._shown = content
         grid = self._grid(self.view)
         keep = self.cursor_coordinate
         self.clear(columns=True)
         self.add_columns(*grid.columns)
         self.add_rows(grid.rows)
-        self._formulas = grid.formulas
+        self._explain = grid.explain
         self.border_title = grid.title
         self.border_subtitle = grid.subtitle
         if grid.rows:
             self.move_cursor(row=min(keep.row, len(grid.rows) - 1), column=keep.column)
 
     def formula_at(self, row: int, column: int) -> Formula | None:
-        return self._formulas.get((row, column))
+        return self._explain(row, column)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()

@@ -1,0 +1,326 @@
+"""A seeded monkey test: thousands of random keys and resizes per shipped lesson.
+
+For each shipped lesson the app is opened on that lesson and driven by a
+``random.Random(seed)`` (the seed is fixed per lesson, derived from the lesson's file
+name) through a stream of key presses: every key any screen binds (stepping, home/end,
+train and cancel, sample, reset, back to the picker, table focus and arrows, enter, help,
+the command palette and keys typed into it) mixed with junk keys that nothing binds
+(letters, digits, f1–f12, paging and editing keys, control keys), training left to
+finish now and then, and terminal resizes below and above the 80×24 minimum.
+
+It proves that no sequence of these inputs makes the app raise (``run_test`` re-raises
+any exception the app met), that the size notice is on top exactly while the terminal is
+too small, that afterwards every lesson screen still open shows a consistent state (the
+cursor inside the session's traces, the widgets showing that step, the network view
+rendering every layer), and that the app still quits on ``q``.
+
+Not in the stream: ``q``, ``ctrl+q`` and ``ctrl+c`` (they quit, which would end the run
+early; ``q`` is checked at the end), and ``enter`` inside the command palette after
+random typing (it could pick "Quit" or "Screenshot", which writes a file). The palette
+is opened only by compound actions that close it again.
+
+A failure's message carries the lesson, the seed and the last actions, so the run can be
+replayed: ``BP_TUI_MONKEY_SEED=<seed> pytest tests/test_monkey.py -k <lesson>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import string
+import zlib
+from collections import deque
+from pathlib import Path
+
+from textual import events
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+
+from bp_tui.report import step_title
+from bp_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BpTuiApp
+from bp_tui.tui.screens.dialogs import TooSmallScreen
+from bp_tui.tui.screens.lesson import LessonScreen
+from bp_tui.tui.widgets.network_view import NetworkView
+from bp_tui.tui.widgets.step_panel import StepPanel
+
+#: Key presses per lesson. The budget is the whole file in under ~90 s on two busy
+#: cores: a key costs the app a few to ~50 ms (stepping rebuilds the tables; keys pressed
+#: while training runs share the CPU with the training thread), so most keys are posted
+#: in bursts, as a fast typist or key repeat delivers them, and only some go through
+#: ``pilot.press`` (which waits for the app to go idle after every key).
+KEYS_PER_LESSON = 1000
+
+#: The size the test starts at and comes back to.
+SIZE = (120, 40)
+
+#: How long one "let training finish" waits before cancelling (seconds).
+TRAIN_WAIT = 3.0
+
+#: Every key a screen binds (the lesson screen, the picker, help, the tables, focus).
+BOUND = [
+    "n", "p", "right", "left", "home", "end", "t", "escape", "s", "r", "l",
+    "tab", "shift+tab", "up", "down", "enter", "question_mark",
+]  # fmt: skip
+
+#: Keys nothing in the app binds; the quit keys and the palette's ctrl+p are left out.
+JUNK = [
+    *(c for c in string.ascii_lowercase if c != "q"),
+    *(c for c in "ABNPTXZ"),
+    *string.digits,
+    *(f"f{i}" for i in range(1, 13)),
+    "pageup", "pagedown", "delete", "backspace", "space", "insert",
+    "comma", "full_stop", "slash", "minus",
+    "ctrl+home", "ctrl+end", "ctrl+pageup", "ctrl+pagedown", "shift+home", "shift+end",
+    *(f"ctrl+{c}" for c in string.ascii_lowercase if c not in "cqp"),
+]  # fmt: skip
+
+#: Keys typed into the command palette before it is closed with escape (never enter).
+PALETTE_TYPING = [
+    *(c for c in string.ascii_lowercase if c != "q"), *string.digits, "space", "backspace",
+    "up", "down",
+    "pageup", "pagedown", "colon", "underscore",
+]  # fmt: skip
+
+#: Palette queries whose top hit is one of the app's own commands, run with enter.
+PALETTE_COMMANDS = ["Next", "Previous", "First", "Last", "Train", "Sample", "Reset", "Help"]
+
+#: Characters of the named keys that type one.
+CHARACTERS = {
+    "space": " ", "question_mark": "?", "comma": ",", "full_stop": ".", "slash": "/",
+    "minus": "-", "colon": ":", "underscore": "_",
+}  # fmt: skip
+KEY_OF = {character: key for key, character in CHARACTERS.items()}
+
+#: Sizes at the edge of the minimum, tried more often than chance would.
+EDGES = [
+    (MIN_WIDTH, MIN_HEIGHT), (MIN_WIDTH - 1, MIN_HEIGHT), (MIN_WIDTH, MIN_HEIGHT - 1),
+    (MIN_WIDTH - 1, MIN_HEIGHT - 1), (1, 1), (MIN_WIDTH + 1, MIN_HEIGHT + 1),
+]  # fmt: skip
+
+
+def seed_of(lesson: Path) -> int:
+    """The lesson's fixed seed (stable across runs and machines), or BP_TUI_MONKEY_SEED."""
+    override = os.environ.get("BP_TUI_MONKEY_SEED")
+    return int(override) if override else zlib.crc32(lesson.stem.encode())
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal sends for ``key`` (with its character when it types one)."""
+    return events.Key(key, key if len(key) == 1 else CHARACTERS.get(key))
+
+
+class Monkey:
+    """Random actions on a running app, each counted and logged for the failure message."""
+
+    def __init__(self, app: BpTuiApp, pilot: Pilot[None], rng: random.Random) -> None:
+        self.app, self.pilot, self.rng = app, pilot, rng
+        self.presses = 0
+        self.actions = 0
+        self.log: deque[str] = deque(maxlen=30)
+        self.size = SIZE
+        self.lesson_paths = [path.stem for path in app.lesson_paths]
+
+    def random_key(self) -> str:
+        return self.rng.choice(BOUND if self.rng.random() < 0.75 else JUNK)
+
+    def note(self, what: str) -> None:
+        self.actions += 1
+        self.log.append(f"{self.actions}: {what}")
+
+    # ── the actions ──────────────────────────────────────────────────────────
+
+    async def burst(self) -> None:
+        """Keys posted back to back, as a fast typist or key repeat delivers them."""
+        keys = [self.random_key() for _ in range(self.rng.randint(1, 12))]
+        self.note(f"post {' '.join(keys)}")
+        await self.post(keys)
+
+    async def press(self) -> None:
+        """Keys through Pilot, which waits for the app to go idle after each."""
+        keys = [self.random_key() for _ in range(self.rng.randint(1, 3))]
+        self.note(f"press {' '.join(keys)}")
+        await self.pilot.press(*keys)
+        self.presses += len(keys)
+
+    async def resize(self) -> None:
+        """A random size (below or above the minimum, or at its edge), then maybe back."""
+        rng = self.rng
+        if rng.random() < 0.25:
+            size = rng.choice(EDGES)
+        else:
+            size = (rng.randint(40, 200), rng.randint(10, 60))
+        await self.resize_to(size)
+        if rng.random() < 0.5:
+            await self.resize_to(SIZE)
+
+    async def resize_to(self, size: tuple[int, int]) -> None:
+        self.note(f"resize {size[0]}×{size[1]}")
+        self.size = size
+        await self.pilot.resize_terminal(*size)
+        self.check_size_notice()
+
+    async def palette_typing(self) -> None:
+        """Open the command palette, type at it, close it with escape."""
+        keys = [self.rng.choice(PALETTE_TYPING) for _ in range(self.rng.randint(1, 8))]
+        self.note(f"palette: {' '.join(keys)} escape")
+        if await self.open_palette():
+            await self.post([*keys, "escape"])
+        await self.close_palette()
+
+    async def palette_command(self) -> None:
+        """Run one of the app's commands (or open a lesson) from the command palette."""
+        if self.rng.random() < 0.3:
+            query = f"lesson: {self.rng.choice(self.lesson_paths)}"
+        else:
+            query = self.rng.choice(PALETTE_COMMANDS)
+        self.note(f"palette: {query!r} enter")
+        if await self.open_palette():
+            await self.post([KEY_OF.get(c, c) for c in query])
+            await self.pilot.pause(0.2)  # the palette searches in the background
+            await self.pilot.press("enter")
+            self.presses += 1
+        await self.close_palette()  # nothing matched (the command is not available here)
+
+    async def train_and_wait(self) -> None:
+        """Press t and let training finish, cancelling it if it takes too long."""
+        self.note("t, wait for training")
+        await self.pilot.press("t")
+        self.presses += 1
+        waiting = asyncio.ensure_future(self.app.workers.wait_for_complete())
+        _, pending = await asyncio.wait({waiting}, timeout=TRAIN_WAIT)
+        if pending:
+            self.note("escape (training took too long)")
+            await self.pilot.press("escape")
+            self.presses += 1
+            await waiting
+        await self.pilot.pause()
+
+    async def step(self) -> None:
+        """One random action: mostly bursts of keys, now and then something bigger."""
+        r = self.rng.random()
+        if r < 0.025:
+            await self.resize()
+        elif r < 0.04:
+            await self.palette_typing()
+        elif r < 0.05:
+            await self.palette_command()
+        elif r < 0.055:
+            await self.train_and_wait()
+        elif r < 0.075:
+            await self.press()
+        else:
+            await self.burst()
+        assert self.app.is_running, "the app stopped during the run"
+        self.check_cursor()
+
+    # ── waiting and checking ──────────────────────────────────────────────────
+
+    async def post(self, keys: list[str]) -> None:
+        """Post ``keys`` to the app as a terminal would, and wait until it has taken them."""
+        for key in keys:
+            self.app.post_message(key_event(key))
+        self.presses += len(keys)
+        await self.drained()
+
+    async def open_palette(self) -> bool:
+        """ctrl+p, once no key is still on its way to open a screen over the palette."""
+        await self.pilot.pause()
+        await self.pilot.press("ctrl+p")
+        self.presses += 1
+        return CommandPalette.is_open(self.app)
+
+    async def drained(self) -> None:
+        """Wait until the app has handled every message posted so far (a cheap sync:
+        no wait for the CPU to go idle, which training would stretch to a second)."""
+        done = asyncio.Event()
+        if self.app.call_later(done.set):
+            await done.wait()
+
+    async def close_palette(self) -> None:
+        for _ in range(3):
+            if not CommandPalette.is_open(self.app):
+                return
+            await self.pilot.press("escape")
+            self.presses += 1
+        raise AssertionError("escape does not close the command palette")
+
+    def check_size_notice(self) -> None:
+        """The size notice covers the app exactly while the terminal is too small."""
+        width, height = self.size
+        stack = self.app.screen_stack
+        notices = [s for s in stack if isinstance(s, TooSmallScreen)]
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            assert isinstance(self.app.screen, TooSmallScreen | CommandPalette), stack
+            assert len(notices) == 1, stack
+        else:
+            assert not notices, f"a size notice at {width}×{height}: {stack}"
+
+    def check_cursor(self) -> None:
+        """Every open lesson's cursor is inside its session's traces."""
+        for screen in self.app.screen_stack:
+            if isinstance(screen, LessonScreen):
+                session = screen.session
+                assert 0 <= session.position.iteration < len(session.history)
+                assert 0 <= session.position.step < len(session.trace.steps)
+                assert 0 <= screen.row < len(session.trace.samples)
+
+
+def check_lesson_screen(screen: LessonScreen) -> None:
+    """A settled lesson screen shows its session's current step, every layer rendered."""
+    session = screen.session
+    trace, index = session.trace, session.position.step
+    assert screen.view is not None
+    assert screen.view.trace is trace and screen.view.step_index == index
+    network = screen.query_one(NetworkView)
+    text = network.render().plain
+    for label in trace.network.labels:
+        assert f" {label} " in text, (label, text)
+    panel = screen.query_one(StepPanel)
+    assert panel.view is screen.view
+    title = str(panel.query_one("#step-title").render())
+    assert title == step_title(trace, session.step, index)
+
+
+async def test_random_keys_and_resizes_never_break_the_app(shipped_lesson: Path) -> None:
+    """Thousands of seeded random keys, palette commands, training runs and resizes on
+    a lesson: nothing raises, the screens stay consistent, and q still quits."""
+    seed = seed_of(shipped_lesson)
+    app = BpTuiApp(shipped_lesson)
+    monkey: Monkey | None = None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            monkey = Monkey(app, pilot, random.Random(seed))
+            assert isinstance(app.screen, LessonScreen)
+            while monkey.presses < KEYS_PER_LESSON:
+                await monkey.step()
+
+            # Settle: a usable size, no training, no palette.
+            await monkey.resize_to(SIZE)
+            monkey.note("escape, wait for workers")
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await monkey.close_palette()
+            monkey.check_size_notice()
+            monkey.check_cursor()
+            for screen in app.screen_stack:
+                if isinstance(screen, LessonScreen):
+                    check_lesson_screen(screen)
+
+            # The app still answers q (the first q may close the help screen).
+            monkey.note("escape ×3, q until the app exits")
+            await pilot.press("escape", "escape", "escape")
+            for _ in range(5):
+                await pilot.press("q")
+                if not app.is_running:
+                    break
+            assert not app.is_running, f"q does not quit: {app.screen_stack}"
+        assert app.return_code == 0
+    except BaseException as err:
+        err.add_note(f"monkey: lesson {shipped_lesson.stem}, seed {seed} (BP_TUI_MONKEY_SEED)")
+        if monkey is not None:
+            err.add_note(f"after {monkey.presses} key presses; the last actions:")
+            err.add_note("\n".join(monkey.log))
+        raise
+    print(f"{shipped_lesson.stem}: seed {seed}, {monkey.presses} key presses")
