@@ -56,9 +56,7 @@ def number(value: float, digits: int = DEFAULT_DIGITS) -> str:
             return text
     if magnitude < 1e-4 or magnitude >= 1e6:
         return np.format_float_scientific(v, precision=digits - 1, unique=False, trim="-")
-    return np.format_float_positional(
-        v, precision=digits, unique=False, fractional=False, trim="-"
-    )
+    return np.format_float_positional(v, precision=digits, unique=False, fractional=False, trim="-")
 
 
 @dataclass(frozen=True)

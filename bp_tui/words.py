@@ -106,6 +106,29 @@ ENGLISH: dict[str, str] = {
     "tui.error.hint": "Fix the file and open it again. escape: back to the lessons",
     "tui.too_small": "Make the terminal larger: bp-tui needs {width}×{height} (now {now}).",
     "tui.help.title": "Help",
+    # the classic mistakes, side by side
+    "key.mistakes": "Mistakes",
+    "key.gradcheck": "Gradient check",
+    "key.more_digits": "More digits",
+    "key.fewer_digits": "Fewer digits",
+    "mistakes.title": "The classic mistakes: this iteration done right, and done wrong four ways",
+    "mistakes.quantity": "",
+    "mistakes.E_before": "E before the update",
+    "mistakes.E_after": "E after one update",
+    "mistakes.correct": "correct",
+    "mistakes.update_early": "W updated early",
+    "mistakes.no_derivative": "no f'(x) in δ",
+    "mistakes.sign_flipped": "(t − O) for (O − t)",
+    "mistakes.biases_flipped.trained": "biases trained",
+    "mistakes.biases_flipped.fixed": "biases fixed",
+    "mistakes.why.update_early": "W updated early: δ_j = O_j(1 − O_j) Σ_k δ_k W_jk needs the W_jk the forward pass used; updating W_jk before computing δ_j differentiates a network that never produced this E (the error after one step moves in the 6th or 7th digit, easy to miss).",
+    "mistakes.why.no_derivative": "No f'(x) in δ: without O(1 − O) the chain rule loses the sigmoid's own slope, so δ is no longer ∂E/∂x and the step is not the steepest way down E (that E may still fall, by luck, does not make it the gradient).",
+    "mistakes.why.sign_flipped": "(t − O) for (O − t): the gradient then points uphill, and W ← W − η ∂E/∂W raises E at every step; flip the sign in one place only, never in the error and the update both.",
+    "mistakes.why.biases_flipped": "Biases: a bias is a weight from a node whose output is always 1, so ∂E/∂b_j = δ_j; training it or keeping it fixed changes what the step can fix, not the derivation.",
+    "mistakes.changed": "values that differ from the correct ones are marked",
+    "gradcheck.on": "gradient check on: backprop ≈ central difference (relative error)",
+    "gradcheck.line": "{symbol}: backprop {exact}, central difference {numeric}, relative error {error}",
+    "gradcheck.selected": "select a cell of ∂E/∂W to compare it with the central difference",
     "tui.help.body": """\
 ## Keys
 
@@ -119,6 +142,9 @@ ENGLISH: dict[str, str] = {
 | `t` | train the lesson's epochs; the loss curve grows as it runs |
 | `escape` | stop training |
 | `r` | reset to the lesson's initial weights |
+| `m` | the classic mistakes: this iteration done right and done wrong four ways, side by side |
+| `g` | gradient check: beside every ∂E/∂W, its central-difference estimate and their relative error |
+| `+` / `-` | one more / one fewer significant digit everywhere (kept for the session) |
 | `l` | back to the lessons |
 | `ctrl+p` | the command palette: lessons and actions |
 | `?` | this help; `q` quits |

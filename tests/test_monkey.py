@@ -2,11 +2,12 @@
 
 For each shipped lesson the app is opened on that lesson and driven by a
 ``random.Random(seed)`` (the seed is fixed per lesson, derived from the lesson's file
-name) through a stream of key presses: every key any screen binds (stepping, home/end,
-train and cancel, sample, reset, back to the picker, table focus and arrows, enter, help,
-the command palette and keys typed into it) mixed with junk keys that nothing binds
-(letters, digits, f1–f12, paging and editing keys, control keys), training left to
-finish now and then, and terminal resizes below and above the 80×24 minimum.
+name) through a stream of key presses: every key any of the app's screens or widgets
+binds (read from their ``BINDINGS``, so a new key joins the stream by itself), the keys
+Textual itself gives meaning to (focus, arrows, enter, paging), the command palette with
+keys typed into it and its commands run, and junk keys that nothing binds (letters,
+digits, f1–f12, editing and control keys); training started and cancelled along the way
+and now and then left to finish; and terminal resizes below and above the minimum.
 
 It proves that no sequence of these inputs makes the app raise (``run_test`` re-raises
 any exception the app met), that the size notice is on top exactly while the terminal is
@@ -14,19 +15,22 @@ too small, that afterwards every lesson screen still open shows a consistent sta
 cursor inside the session's traces, the widgets showing that step, the network view
 rendering every layer), and that the app still quits on ``q``.
 
-Not in the stream: ``q``, ``ctrl+q`` and ``ctrl+c`` (they quit, which would end the run
-early; ``q`` is checked at the end), and ``enter`` inside the command palette after
-random typing (it could pick "Quit" or "Screenshot", which writes a file). The palette
-is opened only by compound actions that close it again.
+Not in the stream: ``q``, ``ctrl+q`` and ``ctrl+c`` (they quit and would end the run;
+``q`` is tried at the end), and ``enter`` in the command palette after random typing
+(it could pick "Quit", or "Screenshot", which writes a file). The palette is opened only
+by actions that close it again.
 
-A failure's message carries the lesson, the seed and the last actions, so the run can be
-replayed: ``BP_TUI_MONKEY_SEED=<seed> pytest tests/test_monkey.py -k <lesson>``.
+A failure's message names the lesson, the seed and the last actions. To replay a run,
+or to try other seeds: ``BP_TUI_MONKEY_SEED=<seed> pytest tests/test_monkey.py -k <lesson>``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import inspect
 import os
+import pkgutil
 import random
 import string
 import zlib
@@ -34,9 +38,13 @@ from collections import deque
 from pathlib import Path
 
 from textual import events
+from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.fuzzy import Matcher
+from textual.geometry import Size
 from textual.pilot import Pilot
 
+import bp_tui.tui
 from bp_tui.report import step_title
 from bp_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BpTuiApp
 from bp_tui.tui.screens.dialogs import TooSmallScreen
@@ -45,50 +53,51 @@ from bp_tui.tui.widgets.network_view import NetworkView
 from bp_tui.tui.widgets.step_panel import StepPanel
 
 #: Key presses per lesson. The budget is the whole file in under ~90 s on two busy
-#: cores: a key costs the app a few to ~50 ms (stepping rebuilds the tables; keys pressed
-#: while training runs share the CPU with the training thread), so most keys are posted
-#: in bursts, as a fast typist or key repeat delivers them, and only some go through
-#: ``pilot.press`` (which waits for the app to go idle after every key).
+#: cores: a key costs the app ~5–30 ms of work (stepping rebuilds the panels; keys
+#: pressed while training runs share the CPU with the training thread), so most keys are
+#: posted in bursts, as a fast typist or key repeat delivers them, and few go through
+#: ``pilot.press``, which waits for the CPU to go idle after every key (50–300 ms here).
 KEYS_PER_LESSON = 1000
 
 #: The size the test starts at and comes back to.
 SIZE = (120, 40)
 
-#: How long one "let training finish" waits before cancelling (seconds).
+#: How long one "let training finish" waits before cancelling it (seconds).
 TRAIN_WAIT = 3.0
 
-#: Every key a screen binds (the lesson screen, the picker, help, the tables, focus).
-BOUND = [
-    "n", "p", "right", "left", "home", "end", "t", "escape", "s", "r", "l",
-    "tab", "shift+tab", "up", "down", "enter", "question_mark",
+#: The keys that quit the app.
+QUIT = {"q", "ctrl+q", "ctrl+c"}
+
+#: Keys Textual gives meaning to: focus, the tables' and lists' cursors, paging.
+TEXTUAL_KEYS = [
+    "tab", "shift+tab", "up", "down", "left", "right", "enter", "home", "end", "escape",
+    "pageup", "pagedown", "ctrl+home", "ctrl+end", "ctrl+pageup", "ctrl+pagedown",
 ]  # fmt: skip
 
-#: Keys nothing in the app binds; the quit keys and the palette's ctrl+p are left out.
+#: Keys nothing is meant to bind (some may be bound after all: that is fine).
 JUNK = [
-    *(c for c in string.ascii_lowercase if c != "q"),
-    *(c for c in "ABNPTXZ"),
+    *(c for c in string.ascii_lowercase if c not in QUIT),
+    *"ABNPTXZ",
     *string.digits,
     *(f"f{i}" for i in range(1, 13)),
-    "pageup", "pagedown", "delete", "backspace", "space", "insert",
-    "comma", "full_stop", "slash", "minus",
-    "ctrl+home", "ctrl+end", "ctrl+pageup", "ctrl+pagedown", "shift+home", "shift+end",
-    *(f"ctrl+{c}" for c in string.ascii_lowercase if c not in "cqp"),
+    "delete", "backspace", "space", "insert", "comma", "full_stop", "slash",
+    "shift+home", "shift+end", "shift+up", "shift+down",
+    *(f"ctrl+{c}" for c in string.ascii_lowercase if f"ctrl+{c}" not in QUIT | {"ctrl+p"}),
 ]  # fmt: skip
 
 #: Keys typed into the command palette before it is closed with escape (never enter).
 PALETTE_TYPING = [
     *(c for c in string.ascii_lowercase if c != "q"), *string.digits, "space", "backspace",
-    "up", "down",
-    "pageup", "pagedown", "colon", "underscore",
+    "up", "down", "pageup", "pagedown", "colon", "underscore",
 ]  # fmt: skip
 
-#: Palette queries whose top hit is one of the app's own commands, run with enter.
-PALETTE_COMMANDS = ["Next", "Previous", "First", "Last", "Train", "Sample", "Reset", "Help"]
+#: Palette commands never run: they end the run or write a file.
+PALETTE_NEVER = ["Quit", "Screenshot"]
 
-#: Characters of the named keys that type one.
+#: The characters of the named keys that type one.
 CHARACTERS = {
     "space": " ", "question_mark": "?", "comma": ",", "full_stop": ".", "slash": "/",
-    "minus": "-", "colon": ":", "underscore": "_",
+    "minus": "-", "plus": "+", "equals_sign": "=", "colon": ":", "underscore": "_",
 }  # fmt: skip
 KEY_OF = {character: key for key, character in CHARACTERS.items()}
 
@@ -97,6 +106,25 @@ EDGES = [
     (MIN_WIDTH, MIN_HEIGHT), (MIN_WIDTH - 1, MIN_HEIGHT), (MIN_WIDTH, MIN_HEIGHT - 1),
     (MIN_WIDTH - 1, MIN_HEIGHT - 1), (1, 1), (MIN_WIDTH + 1, MIN_HEIGHT + 1),
 ]  # fmt: skip
+
+
+def app_bindings() -> list[str]:
+    """Every key bound by the app or by any screen or widget in :mod:`bp_tui.tui`."""
+    keys: set[str] = set()
+    owners = {BpTuiApp}
+    for module in pkgutil.walk_packages(bp_tui.tui.__path__, f"{bp_tui.tui.__name__}."):
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if cls.__module__ == module.name and "BINDINGS" in vars(cls):
+                owners.add(cls)
+    for owner in owners:
+        for binding in vars(owner)["BINDINGS"]:
+            key = binding.key if isinstance(binding, Binding) else binding[0]
+            keys.update(k.strip() for k in key.split(","))
+    return sorted(keys - QUIT)
+
+
+#: The keys of the random stream, three in four of them bound.
+BOUND = sorted({*app_bindings(), *TEXTUAL_KEYS})
 
 
 def seed_of(lesson: Path) -> int:
@@ -119,7 +147,6 @@ class Monkey:
         self.actions = 0
         self.log: deque[str] = deque(maxlen=30)
         self.size = SIZE
-        self.lesson_paths = [path.stem for path in app.lesson_paths]
 
     def random_key(self) -> str:
         return self.rng.choice(BOUND if self.rng.random() < 0.75 else JUNK)
@@ -129,6 +156,24 @@ class Monkey:
         self.log.append(f"{self.actions}: {what}")
 
     # ── the actions ──────────────────────────────────────────────────────────
+
+    async def step(self) -> None:
+        """One random action: mostly bursts of keys, now and then something bigger."""
+        r = self.rng.random()
+        if r < 0.025:
+            await self.resize()
+        elif r < 0.04:
+            await self.palette_typing()
+        elif r < 0.05:
+            await self.palette_command()
+        elif r < 0.055:
+            await self.train_and_wait()
+        elif r < 0.075:
+            await self.press()
+        else:
+            await self.burst()
+        assert self.app.is_running, "the app stopped during the run"
+        self.check_cursor()
 
     async def burst(self) -> None:
         """Keys posted back to back, as a fast typist or key repeat delivers them."""
@@ -155,9 +200,11 @@ class Monkey:
             await self.resize_to(SIZE)
 
     async def resize_to(self, size: tuple[int, int]) -> None:
+        """Resize the terminal; the size notice is on top exactly when it is too small."""
         self.note(f"resize {size[0]}×{size[1]}")
         self.size = size
         await self.pilot.resize_terminal(*size)
+        await self.pilot.pause()  # any message still on its way (back to the picker, …)
         self.check_size_notice()
 
     async def palette_typing(self) -> None:
@@ -169,18 +216,20 @@ class Monkey:
         await self.close_palette()
 
     async def palette_command(self) -> None:
-        """Run one of the app's commands (or open a lesson) from the command palette."""
-        if self.rng.random() < 0.3:
-            query = f"lesson: {self.rng.choice(self.lesson_paths)}"
-        else:
-            query = self.rng.choice(PALETTE_COMMANDS)
+        """Run a command from the command palette: one of those offered (but never quit
+        nor a screenshot), or "Open lesson: …"."""
+        titles = [command.title for command in self.app.get_system_commands(self.app.screen)]
+        titles += [f"lesson: {path.stem}" for path in self.app.lesson_paths]
+        query = self.rng.choice(titles)
+        if any(Matcher(query).match(never) for never in PALETTE_NEVER):
+            return
         self.note(f"palette: {query!r} enter")
         if await self.open_palette():
             await self.post([KEY_OF.get(c, c) for c in query])
             await self.pilot.pause(0.2)  # the palette searches in the background
             await self.pilot.press("enter")
             self.presses += 1
-        await self.close_palette()  # nothing matched (the command is not available here)
+        await self.close_palette()  # if nothing matched (a command not offered here)
 
     async def train_and_wait(self) -> None:
         """Press t and let training finish, cancelling it if it takes too long."""
@@ -196,46 +245,24 @@ class Monkey:
             await waiting
         await self.pilot.pause()
 
-    async def step(self) -> None:
-        """One random action: mostly bursts of keys, now and then something bigger."""
-        r = self.rng.random()
-        if r < 0.025:
-            await self.resize()
-        elif r < 0.04:
-            await self.palette_typing()
-        elif r < 0.05:
-            await self.palette_command()
-        elif r < 0.055:
-            await self.train_and_wait()
-        elif r < 0.075:
-            await self.press()
-        else:
-            await self.burst()
-        assert self.app.is_running, "the app stopped during the run"
-        self.check_cursor()
-
-    # ── waiting and checking ──────────────────────────────────────────────────
+    # ── sending keys ─────────────────────────────────────────────────────────
 
     async def post(self, keys: list[str]) -> None:
-        """Post ``keys`` to the app as a terminal would, and wait until it has taken them."""
+        """Post ``keys`` to the app as the terminal does, and wait until the app has taken
+        them (not for the CPU to go idle: training would stretch that to a second)."""
         for key in keys:
             self.app.post_message(key_event(key))
         self.presses += len(keys)
-        await self.drained()
+        taken = asyncio.Event()
+        if self.app.call_later(taken.set):
+            await taken.wait()
 
     async def open_palette(self) -> bool:
-        """ctrl+p, once no key is still on its way to open a screen over the palette."""
+        """ctrl+p, once no key is still on its way to open a screen above the palette."""
         await self.pilot.pause()
         await self.pilot.press("ctrl+p")
         self.presses += 1
         return CommandPalette.is_open(self.app)
-
-    async def drained(self) -> None:
-        """Wait until the app has handled every message posted so far (a cheap sync:
-        no wait for the CPU to go idle, which training would stretch to a second)."""
-        done = asyncio.Event()
-        if self.app.call_later(done.set):
-            await done.wait()
 
     async def close_palette(self) -> None:
         for _ in range(3):
@@ -245,13 +272,16 @@ class Monkey:
             self.presses += 1
         raise AssertionError("escape does not close the command palette")
 
+    # ── checks ───────────────────────────────────────────────────────────────
+
     def check_size_notice(self) -> None:
         """The size notice covers the app exactly while the terminal is too small."""
         width, height = self.size
+        assert self.app.size == Size(width, height)
         stack = self.app.screen_stack
         notices = [s for s in stack if isinstance(s, TooSmallScreen)]
         if width < MIN_WIDTH or height < MIN_HEIGHT:
-            assert isinstance(self.app.screen, TooSmallScreen | CommandPalette), stack
+            assert isinstance(self.app.screen, TooSmallScreen), f"{width}×{height}: {stack}"
             assert len(notices) == 1, stack
         else:
             assert not notices, f"a size notice at {width}×{height}: {stack}"
@@ -272,14 +302,12 @@ def check_lesson_screen(screen: LessonScreen) -> None:
     trace, index = session.trace, session.position.step
     assert screen.view is not None
     assert screen.view.trace is trace and screen.view.step_index == index
-    network = screen.query_one(NetworkView)
-    text = network.render().plain
+    text = screen.query_one(NetworkView).render().plain
     for label in trace.network.labels:
         assert f" {label} " in text, (label, text)
     panel = screen.query_one(StepPanel)
     assert panel.view is screen.view
-    title = str(panel.query_one("#step-title").render())
-    assert title == step_title(trace, session.step, index)
+    assert str(panel.query_one("#step-title").render()) == step_title(trace, session.step, index)
 
 
 async def test_random_keys_and_resizes_never_break_the_app(shipped_lesson: Path) -> None:
@@ -295,7 +323,7 @@ async def test_random_keys_and_resizes_never_break_the_app(shipped_lesson: Path)
             while monkey.presses < KEYS_PER_LESSON:
                 await monkey.step()
 
-            # Settle: a usable size, no training, no palette.
+            # Settle: a usable size, no training, no palette; then check what is open.
             await monkey.resize_to(SIZE)
             monkey.note("escape, wait for workers")
             await pilot.press("escape")
@@ -308,8 +336,8 @@ async def test_random_keys_and_resizes_never_break_the_app(shipped_lesson: Path)
                 if isinstance(screen, LessonScreen):
                     check_lesson_screen(screen)
 
-            # The app still answers q (the first q may close the help screen).
-            monkey.note("escape ×3, q until the app exits")
+            # The app still answers q (a dialog on top closes on q first).
+            monkey.note("escape ×3, then q until the app exits")
             await pilot.press("escape", "escape", "escape")
             for _ in range(5):
                 await pilot.press("q")

@@ -88,6 +88,24 @@ class TestTwoTwoTwo:
         assert snap_compare(lesson_app(), press=keys, terminal_size=SIZE)
 
 
+class TestBeyondTheTextbook:
+    def test_mistakes(self, snap_compare) -> None:
+        """m on the 2-2-2 lesson: E and every updated weight, correct and under each of the
+        four classic mistakes, differing values marked; E after the early-update slip
+        (0.291027924) differs from the correct 0.291027774 in the 7th digit."""
+        assert snap_compare(lesson_app(), press=["m"], terminal_size=SIZE)
+
+    def test_gradient_check(self, snap_compare) -> None:
+        """g at ∂E/∂W_JK: every cell "backprop ≈ central difference [relative error]" with
+        errors near 1e-10, and the same comparison listed in the step panel."""
+        assert snap_compare(lesson_app(), press=["n"] * 5 + ["g"], terminal_size=SIZE)
+
+    def test_more_digits(self, snap_compare) -> None:
+        """Three presses of + at δ of J: every number with 7 significant digits."""
+        keys = ["n"] * 6 + ["plus"] * 3
+        assert snap_compare(lesson_app(), press=keys, terminal_size=SIZE)
+
+
 class TestScreens:
     def test_help(self, snap_compare) -> None:
         """The help over the lesson: the keys, the iteration's five phases, the notation."""

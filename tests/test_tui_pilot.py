@@ -23,9 +23,9 @@ from bp_tui.tui.app import BpTuiApp
 from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
 from bp_tui.tui.screens.lesson import LessonScreen
 from bp_tui.tui.screens.picker import PickerScreen
+from bp_tui.tui.view import MATRIX_COLS, MATRIX_ROWS
 from bp_tui.tui.widgets.loss_curve import LossCurve
 from bp_tui.tui.widgets.network_view import NetworkView
-from bp_tui.tui.view import MATRIX_COLS, MATRIX_ROWS
 from bp_tui.tui.widgets.step_panel import FORMULAS_SHOWN, StepPanel
 
 SIZE = (120, 40)
@@ -373,3 +373,72 @@ async def test_the_command_palette_lists_the_lesson_actions() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.session.position.step == 1
+
+
+async def test_mistakes_screen_shows_each_variant_beside_the_correct_one() -> None:
+    from bp_tui.engine.mistakes import all_variants
+    from bp_tui.tui.screens.mistakes import MistakesScreen
+
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        trace = app.screen.session.trace
+        await pilot.press("m")
+        assert isinstance(app.screen, MistakesScreen)
+        table = app.screen.query_one(DataTable)
+        variants = all_variants(trace.network, trace.inputs, trace.targets, trace.learning_rate)
+        # row 1: E after one update, to 9 digits; row 2 on: the updated weights
+        for column, variant in enumerate(variants, start=1):
+            assert cell(table, 1, column) == number(variant.E_after, 9)
+            assert cell(table, 2, column) == number(variant.updated.weights[0][0, 0])
+        assert cell(table, 1, 1) == "0.291027774"  # Mazur's E after one step, 0.291027774
+        assert cell(table, 1, 2) != cell(table, 1, 1)  # the early update, in the 7th digit
+        await pilot.press("escape")
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_gradient_check_shows_central_differences_beside_each_gradient() -> None:
+    """g at ∂E/∂W_JK: each cell adds the central difference, which this test computes
+    itself from E(W ± h) with the lecture's formulas."""
+    import math
+
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["n"] * 5, "g")
+        text = cell(app.screen.query_one("#weights", DataTable), 0, 1)
+        exact, rest = text.split(" ≈ ")
+        numeric = rest.split(" [")[0]
+
+        def sig(x: float) -> float:
+            return 1 / (1 + math.exp(-x))
+
+        def error(w5: float) -> float:  # E of the 2-2-2 sample as a function of W_j1k1
+            h1 = sig(0.05 * 0.15 + 0.10 * 0.20 + 0.35)
+            h2 = sig(0.05 * 0.25 + 0.10 * 0.30 + 0.35)
+            o1 = sig(h1 * w5 + h2 * 0.45 + 0.60)
+            o2 = sig(h1 * 0.50 + h2 * 0.55 + 0.60)
+            return 0.5 * (o1 - 0.01) ** 2 + 0.5 * (o2 - 0.99) ** 2
+
+        h = 1e-6
+        assert numeric == number((error(0.40 + h) - error(0.40 - h)) / (2 * h))
+        assert exact == "0.08217"
+        await pilot.press("g")
+        assert " ≈ " not in cell(app.screen.query_one("#weights", DataTable), 0, 1)
+
+
+async def test_precision_keys_change_every_number_and_are_kept_for_the_session() -> None:
+    app = BpTuiApp(Path("bp_tui/lessons/03_two_two_two.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "plus", "plus")
+        # O_j1 = 0.593269992 to 6 digits is 0.593270, shown without its trailing zero
+        assert "j1 0.59327 " in network_text(app)
+        await pilot.press("minus", "minus", "minus")
+        assert "j1 0.593" in network_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # another lesson: still 3 digits
+        await pilot.pause()
+        assert app.screen.digits == 3
+
+
+def network_text(app: BpTuiApp) -> str:
+    return app.screen.query_one(NetworkView).render().plain

@@ -55,3 +55,16 @@ def relative_error(a: Array, b: Array, floor: float = 1e-12) -> Array:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
     return np.abs(a - b) / scale
+
+
+def numerical_weight_gradient(
+    network: Network, inputs: Array, targets: Array, layer: int, i: int, j: int, h: float = 1e-6
+) -> float:
+    """The central-difference estimate of ∂E/∂W_ij for one weight of ``weights[layer]``."""
+    weights = [np.array(w) for w in network.weights]
+    keep = weights[layer][i, j]
+    weights[layer][i, j] = keep + h
+    up = batch_error(network.with_parameters(weights, network.biases), inputs, targets)
+    weights[layer][i, j] = keep - h
+    down = batch_error(network.with_parameters(weights, network.biases), inputs, targets)
+    return (up - down) / (2 * h)

@@ -17,14 +17,18 @@ from textual.events import Resize
 from textual.screen import Screen
 
 from bp_tui.catalog import lesson_files, shipped_lessons
+from bp_tui.formulas import DEFAULT_DIGITS
 from bp_tui.lesson import LessonError, load_lesson
 from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
 from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
 from bp_tui.tui.screens.lesson import LessonScreen
+from bp_tui.tui.screens.mistakes import MistakesScreen
 from bp_tui.tui.screens.picker import PickerScreen
 from bp_tui.words import word
 
+#: The screens that stack above the picker while a lesson is open.
+ABOVE_PICKER = (LessonScreen, ErrorScreen, HelpScreen, MistakesScreen)
 #: The smallest terminal the lesson screen is usable in.
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -56,6 +60,7 @@ class BpTuiApp(App[None]):
 
     def __init__(self, lesson: Path | None = None, lessons_dir: Path | None = None) -> None:
         super().__init__()
+        self.digits = DEFAULT_DIGITS  # significant digits, chosen with + and −, for the session
         self.first_lesson = lesson
         self.lesson_paths = shipped_lessons() + (lesson_files(lessons_dir) if lessons_dir else [])
 
@@ -74,9 +79,11 @@ class BpTuiApp(App[None]):
 
     def on_back_to_lessons(self, message: BackToLessons) -> None:
         """Leave the lesson (or error) screen for the picker."""
-        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen):
+        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen)):
             self.pop_screen()
         self.show_picker()
+        # The size notice goes back on top (the terminal may shrink before this arrives).
+        self._check_size(self.size.width, self.size.height)
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         self.open_lesson(message.path)
@@ -84,7 +91,7 @@ class BpTuiApp(App[None]):
     def open_lesson(self, path: Path) -> None:
         """Open ``path`` on a lesson screen, or its error on an error screen, above the
         picker (which `l` or `escape` return to)."""
-        while isinstance(self.screen, LessonScreen | ErrorScreen | HelpScreen | TooSmallScreen):
+        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen)):
             self.pop_screen()
         try:
             lesson = load_lesson(path)

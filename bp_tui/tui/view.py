@@ -20,6 +20,7 @@ from bp_tui.engine import (
     Trace,
     UpdateStep,
 )
+from bp_tui.engine.gradcheck import numerical_weight_gradient, relative_error
 from bp_tui.formulas import (
     DEFAULT_DIGITS,
     Formula,
@@ -51,6 +52,7 @@ class View:
     iteration: int  # counted from 1 since the lesson's initial weights
     digits: int = DEFAULT_DIGITS
     row: int = 0  # which sample of a batch the per-sample panels show
+    gradcheck: bool = False  # show central differences beside ∂E/∂W
 
     @property
     def step(self) -> Step:
@@ -196,6 +198,32 @@ class Matrix:
         return None
 
 
+@dataclass(frozen=True)
+class Check:
+    """∂E/∂W_ij by backprop and by central differences, and their relative error."""
+
+    exact: float
+    numeric: float
+    error: float
+
+
+#: Matrices up to this many weights show a gradient check in every cell (each check is two
+#: forward passes); larger ones check the selected cell only.
+GRADCHECK_CELLS = 400
+
+
+def gradient_check(view: View, layer: int, i: int, j: int) -> Check:
+    """Backprop's ∂E/∂W_ij of the weights into ``layer`` against a central difference."""
+    trace = view.trace
+    exact = float(trace.gradient(layer).dW[i, j])
+    numeric = numerical_weight_gradient(trace.network, trace.inputs, trace.targets, layer - 1, i, j)
+    return Check(exact, numeric, float(relative_error(exact, numeric)))
+
+
+def gradient_checks(view: View, layer: int, rows: int, cols: int) -> list[list[Check]]:
+    return [[gradient_check(view, layer, i, j) for j in range(cols)] for i in range(rows)]
+
+
 def matrix_layer(step: Step) -> int:
     """The node layer whose incoming weights the step concerns."""
     if isinstance(step, InputStep):
@@ -221,6 +249,17 @@ def weight_matrix(view: View) -> Matrix:
         values = step.dW[:shown_r, :shown_c]
         cells = [[number(v, digits) for v in row] for row in values]
         explain = partial(gradient_formula, trace, step)
+        if view.gradcheck and trace.network.weights[layer - 1].size <= GRADCHECK_CELLS:
+            title += "  ≈ central difference [relative error]"
+            cells = [
+                [
+                    f"{cell} ≈ {number(c.numeric, digits)} [{number(c.error, 2)}]"
+                    for cell, c in zip(row, checks, strict=True)
+                ]
+                for row, checks in zip(
+                    cells, gradient_checks(view, layer, shown_r, shown_c), strict=True
+                )
+            ]
     elif isinstance(step, UpdateStep):
         title = f"{name}: before → after"
         before, after = step.W_before[:shown_r, :shown_c], step.W_after[:shown_r, :shown_c]

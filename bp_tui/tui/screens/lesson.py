@@ -19,6 +19,7 @@ from bp_tui.engine import TrainingResult, train
 from bp_tui.formulas import DEFAULT_DIGITS, number
 from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
+from bp_tui.tui.screens.mistakes import MistakesScreen
 from bp_tui.tui.view import View
 from bp_tui.tui.widgets.loss_curve import LossCurve
 from bp_tui.tui.widgets.network_view import NetworkView
@@ -32,6 +33,8 @@ from bp_tui.tui.widgets.tables import (
 )
 from bp_tui.words import word
 
+#: The range of significant digits the student can choose.
+MIN_DIGITS, MAX_DIGITS = 2, 12
 #: Seconds between loss-curve updates while training.
 PROGRESS_INTERVAL = 0.1
 
@@ -43,13 +46,17 @@ class LessonScreen(Screen[None]):
     BINDINGS = [
         Binding("n,right", "next", word("key.next")),
         Binding("p,left", "previous", word("key.previous")),
-        Binding("home", "first", word("key.first")),
-        Binding("end", "last", word("key.last")),
+        Binding("home", "first", word("key.first"), show=False),
+        Binding("end", "last", word("key.last"), show=False),
         Binding("t", "train", word("key.train")),
         Binding("escape", "cancel", word("key.cancel")),
         Binding("s", "sample", word("key.sample")),
         Binding("r", "reset", word("key.reset")),
         Binding("l", "lessons", word("key.lessons")),
+        Binding("m", "mistakes", word("key.mistakes")),
+        Binding("g", "gradcheck", word("key.gradcheck")),
+        Binding("plus,equals_sign", "digits(1)", word("key.more_digits"), show=False),
+        Binding("minus", "digits(-1)", word("key.fewer_digits"), show=False),
     ]
 
     view: reactive[View | None] = reactive(None)
@@ -76,6 +83,7 @@ class LessonScreen(Screen[None]):
         self.session = session
         self.digits = DEFAULT_DIGITS
         self.row = 0  # the sample of a batch that per-sample panels show
+        self.gradcheck = False
         self._keys_shown: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -98,6 +106,7 @@ class LessonScreen(Screen[None]):
 
     def on_mount(self) -> None:
         lesson = self.session.lesson
+        self.digits = getattr(self.app, "digits", DEFAULT_DIGITS)  # kept for the session
         self.title = "bp-tui"
         self.sub_title = f"{lesson.title} · {lesson.shape}"
         self.query_one("#network").border_title = word("tui.network")
@@ -112,7 +121,9 @@ class LessonScreen(Screen[None]):
         s = self.session
         self.set_class(not s.losses and not self.training, "-untrained")
         self.row = min(self.row, len(s.trace.samples) - 1)
-        self.view = View(s.trace, s.position.step, s.iteration_number, self.digits, self.row)
+        self.view = View(
+            s.trace, s.position.step, s.iteration_number, self.digits, self.row, self.gradcheck
+        )
         self.query_one(StepPanel).selected = None
         # The Footer rebuilds itself on refresh_bindings: only when a key appears or goes.
         keys = tuple(self.check_action(action, ()) for action in self.STEP_ACTIONS)
@@ -170,6 +181,22 @@ class LessonScreen(Screen[None]):
         curve.border_subtitle = ""
         self._show()
         self.notify(word("tui.reset"))
+
+    def action_mistakes(self) -> None:
+        """The current iteration done right and with each classic mistake."""
+        self.app.push_screen(MistakesScreen(self.session.trace, self.digits))
+
+    def action_gradcheck(self) -> None:
+        """Show (or hide) the central-difference estimate beside each ∂E/∂W."""
+        self.gradcheck = not self.gradcheck
+        self._show()
+
+    def action_digits(self, change: int) -> None:
+        """One more or one fewer significant digit everywhere, for the rest of the session."""
+        self.digits = min(MAX_DIGITS, max(MIN_DIGITS, self.digits + change))
+        if hasattr(self.app, "digits"):
+            self.app.digits = self.digits
+        self._show()
 
     def action_lessons(self) -> None:
         self.workers.cancel_group(self, "train")

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from bp_tui.formulas import Formula, formula_count, step_formulas, step_law
+from bp_tui.engine import GradientStep
+from bp_tui.formulas import Formula, formula_count, number, step_formulas, step_law, weight
 from bp_tui.report import step_title
-from bp_tui.tui.view import View, reflow
+from bp_tui.tui.view import View, gradient_check, reflow
 from bp_tui.words import word
 
 #: Formulas listed per step; the rest are counted (and each is shown when selected).
 FORMULAS_SHOWN = 40
+#: Gradient checks listed at a gradient step when the check is on.
+GRADCHECK_LINES = 12
 
 
 class StepPanel(VerticalScroll):
@@ -54,6 +58,8 @@ class StepPanel(VerticalScroll):
         lines = [f.render(digits) for f in formulas]
         if rest > 0:
             lines.append(word("tui.formulas.more", count=rest))
+        if view.gradcheck and isinstance(step, GradientStep):
+            lines += ["", word("gradcheck.on"), *self._checks(view, step, digits)]
         self._set("formulas", "\n".join(lines))
         self._set("summary", reflow(self.summary) if view.step_index == 0 else "")
 
@@ -61,6 +67,27 @@ class StepPanel(VerticalScroll):
         widget = self.query_one(f"#step-{part}", Static)
         widget.update(text)
         widget.display = bool(text)
+
+    @staticmethod
+    def _checks(view: View, step: GradientStep, digits: int) -> list[str]:
+        """The first weights' gradient checks (each costs two forward passes)."""
+        labels = view.trace.network.labels
+        lines = []
+        for k, (i, j) in enumerate(np.ndindex(step.dW.shape)):
+            if k == GRADCHECK_LINES:
+                break
+            check = gradient_check(view, step.layer, i, j)
+            symbol = f"∂E/∂{weight(labels[step.layer - 1], i, labels[step.layer], j)}"
+            lines.append(
+                word(
+                    "gradcheck.line",
+                    symbol=symbol,
+                    exact=number(check.exact, max(digits, 10)),
+                    numeric=number(check.numeric, max(digits, 10)),
+                    error=number(check.error, 2),
+                )
+            )
+        return lines
 
     @staticmethod
     def _where(view: View) -> str:

@@ -74,7 +74,7 @@ def matrix_content(view: View) -> object:
     """What the weight matrix depends on: the trace, the layer, and W, ∂E/∂W or the update."""
     step = view.step
     kind = step.phase if step.phase in {Phase.GRADIENT, Phase.UPDATE} else None
-    return (id(view.trace), matrix_layer(step), kind, view.digits)
+    return (id(view.trace), matrix_layer(step), kind, view.digits, view.gradcheck)
 
 
 def matrix_grid(view: View) -> Grid:
