@@ -101,6 +101,7 @@ ENGLISH: dict[str, str] = {
     "tui.training": "Training: epoch {epoch} of {epochs}",
     "tui.trained": "after {epochs} epochs: loss {loss}",
     "tui.cancelled": "stopped after {epochs} epochs: loss {loss}",
+    "tui.diverged": "diverged in epoch {epoch}: E is no longer finite (η too large?)",
     "tui.reset": "Back to the lesson's initial weights.",
     "tui.error.title": "This lesson cannot be opened",
     "tui.error.hint": "Fix the file and open it again. escape: back to the lessons",

@@ -442,3 +442,28 @@ async def test_precision_keys_change_every_number_and_are_kept_for_the_session()
 
 def network_text(app: BpTuiApp) -> str:
     return app.screen.query_one(NetworkView).render().plain
+
+
+async def test_diverging_training_is_reported_and_the_app_stays_usable(tmp_path: Path) -> None:
+    """η = 100 on a linear unit: E overflows within a few epochs. The app names the epoch,
+    keeps the last finite weights, and goes on stepping."""
+    lesson = tmp_path / "diverge.yaml"
+    lesson.write_text(
+        "title: Diverges\nnetwork:\n  layers: [1, 1]\n  activation: linear\n"
+        "  weights: [[[1.0]]]\ndata:\n  - {input: [10.0], target: [0.0]}\n"
+        "training:\n  learning_rate: 100.0\n  epochs: 1000\n",
+        encoding="utf-8",
+    )
+    app = BpTuiApp(lesson)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        curve = screen.query_one(LossCurve)
+        assert "diverged in epoch" in curve.border_subtitle
+        assert not screen.training
+        weights = screen.session.trace.network.weights[0]
+        assert np.isfinite(weights).all()
+        await pilot.press("n", "n")
+        assert screen.session.position.step == 2

@@ -246,9 +246,14 @@ def trace_iteration(
     learning_rate: float,
     samples: tuple[int, ...] = (0,),
 ) -> Trace:
-    """Run one iteration on a batch of ``inputs`` (one row per sample) and keep every step."""
-    bp = backprop(network, inputs, targets)
-    updated = apply_update(network, bp.dW, bp.db, learning_rate)
+    """Run one iteration on a batch of ``inputs`` (one row per sample) and keep every step.
+
+    Weights on the edge of divergence can make E or δ overflow; the trace then shows
+    ``inf`` or ``nan`` where the arithmetic gives them, rather than warning.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        bp = backprop(network, inputs, targets)
+        updated = apply_update(network, bp.dW, bp.db, learning_rate)
     top = network.depth
     f = frozen  # every array a step holds is a read-only copy
     t = f(np.atleast_2d(np.asarray(targets, dtype=np.float64)))

@@ -268,7 +268,7 @@ class LessonScreen(Screen[None]):
         outcome = "tui.cancelled" if result.cancelled else "tui.trained"
         curve.border_subtitle = word(outcome, epochs=result.epochs, loss=loss)
         if result.divergence is not None:
-            curve.border_subtitle = ""
+            curve.border_subtitle = word("tui.diverged", epoch=result.divergence.epoch)
             self.notify(str(result.divergence), severity="error", timeout=30)
 
     # ── explaining a number ─────────────────────────────────────────────────
