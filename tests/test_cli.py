@@ -121,14 +121,8 @@ def test_run_markdown_is_a_handout() -> None:
     assert "```" in result.stdout
 
 
-def test_run_reports_divergence_with_exit_1(tmp_path: Path) -> None:
-    lesson = tmp_path / "diverge.yaml"
-    lesson.write_text(
-        "title: Diverges\nnetwork:\n  layers: [1, 1]\n  activation: linear\n"
-        "  weights: [[[1.0]]]\ndata:\n  - {input: [10.0], target: [0.0]}\n"
-        "training:\n  learning_rate: 100.0\n  epochs: 1000\n",
-        encoding="utf-8",
-    )
+def test_run_reports_divergence_with_exit_1() -> None:
+    lesson = Path(__file__).parent / "data" / "diverging_lesson.yaml"
     result = bp_tui("run", str(lesson))
     assert result.returncode == 1
     assert "diverged in epoch" in result.stderr

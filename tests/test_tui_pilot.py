@@ -444,16 +444,10 @@ def network_text(app: BpTuiApp) -> str:
     return app.screen.query_one(NetworkView).render().plain
 
 
-async def test_diverging_training_is_reported_and_the_app_stays_usable(tmp_path: Path) -> None:
+async def test_diverging_training_is_reported_and_the_app_stays_usable() -> None:
     """η = 100 on a linear unit: E overflows within a few epochs. The app names the epoch,
     keeps the last finite weights, and goes on stepping."""
-    lesson = tmp_path / "diverge.yaml"
-    lesson.write_text(
-        "title: Diverges\nnetwork:\n  layers: [1, 1]\n  activation: linear\n"
-        "  weights: [[[1.0]]]\ndata:\n  - {input: [10.0], target: [0.0]}\n"
-        "training:\n  learning_rate: 100.0\n  epochs: 1000\n",
-        encoding="utf-8",
-    )
+    lesson = Path(__file__).parent / "data" / "diverging_lesson.yaml"
     app = BpTuiApp(lesson)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
