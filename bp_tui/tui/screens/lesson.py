@@ -67,7 +67,7 @@ class LessonScreen(Screen[None]):
 
     @dataclass
     class Progress(Message):
-        """Sent by the training worker: the losses of the epochs done so far."""
+        """Sent by the training worker: the losses of the epochs since its last message."""
 
         epoch: int
         losses: tuple[float, ...]
@@ -84,6 +84,7 @@ class LessonScreen(Screen[None]):
         self.digits = DEFAULT_DIGITS
         self.row = 0  # the sample of a batch that per-sample panels show
         self.gradcheck = False
+        self._live: list[float] = []  # the running training's losses, as reported so far
         self._keys_shown: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -211,6 +212,7 @@ class LessonScreen(Screen[None]):
         self.training = True
         bar = self.query_one(ProgressBar)
         bar.update(total=self.session.lesson.epochs, progress=0)
+        self._live = []
         self._train(self.session)
 
     def watch_training(self, training: bool) -> None:
@@ -225,19 +227,20 @@ class LessonScreen(Screen[None]):
     def _train(self, session: Session) -> None:
         worker = get_current_worker()
         lesson = session.lesson
-        done: list[float] = []
+        new: list[float] = []
         last = time.monotonic()
 
         def progress(epoch: int, loss: float) -> bool:
             nonlocal last
-            done.append(loss)
+            new.append(loss)
             # Small networks train in pure-Python-speed loops that would hold the GIL for
             # the interpreter's whole switch interval: let the UI thread in every epoch.
             time.sleep(0)
             now = time.monotonic()
             if now - last >= PROGRESS_INTERVAL:
                 last = now
-                self.post_message(self.Progress(epoch, tuple(done)))
+                self.post_message(self.Progress(epoch, tuple(new)))
+                new.clear()
             return not worker.is_cancelled
 
         result = train(
@@ -253,8 +256,8 @@ class LessonScreen(Screen[None]):
 
     def on_lesson_screen_progress(self, message: Progress) -> None:
         self.query_one(ProgressBar).update(progress=message.epoch)
-        curve = self.query_one(LossCurve)
-        curve.losses = (*self.session.losses, *message.losses)
+        self._live.extend(message.losses)
+        self.query_one(LossCurve).losses = (*self.session.losses, *self._live)
 
     def on_lesson_screen_finished(self, message: Finished) -> None:
         result = message.result
