@@ -78,13 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
 def build_app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bp-tui",
-        usage="bp-tui [LESSON] [--lessons DIR] | bp-tui {run,check,list,schema} ...",
+        usage="bp-tui [LESSON [--quiz]] [--lessons DIR] | bp-tui {run,check,list,schema} ...",
         description="Open the app: the lesson picker, or LESSON directly.",
         epilog=build_parser().epilog,
     )
     parser.add_argument("--version", action="version", version=f"bp-tui {__version__}")
     parser.add_argument("lesson", nargs="?", help="a lesson file, or a shipped lesson's name")
     parser.add_argument("--lessons", type=Path, metavar="DIR", help="also list the lessons of DIR")
+    parser.add_argument(
+        "--quiz", action="store_true", help="open LESSON's quiz: predict each value, then see it"
+    )
     return parser
 
 
@@ -129,9 +132,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bp_tui.engine import train
-    from bp_tui.formulas import number
     from bp_tui.lesson import LessonError
+    from bp_tui.lesson.expect import check_expectations
 
     status = EXIT_OK
     for name in args.lessons:
@@ -141,30 +143,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(err, file=sys.stderr)
             status = EXIT_USAGE
             continue
-        goal = lesson.expect.final_loss_below
-        if goal is not None:
-            result = train(
-                lesson.network,
-                lesson.inputs,
-                lesson.targets,
-                lesson.learning_rate,
-                lesson.epochs,
-                lesson.schedule,
-            )
-            last = float(result.losses[-1]) if result.epochs else float("nan")
-            if result.divergence is not None or not last < goal:
-                print(
-                    word(
-                        "check.expect_failed",
-                        path=name,
-                        epochs=lesson.epochs,
-                        loss=number(last),
-                        goal=number(goal),
-                    ),
-                    file=sys.stderr,
-                )
-                status = EXIT_USAGE
-                continue
+        problems = check_expectations(lesson)  # every expect: promise, recomputed
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            status = EXIT_USAGE
+            continue
         print(word("check.ok", path=name, title=lesson.title))
     return status
 
@@ -198,7 +182,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     path = _lesson_path(args.lesson) if args.lesson else None
     if args.lessons is not None and not args.lessons.is_dir():
         return _usage_error(f"--lessons {args.lessons}: not a folder")
-    return run_app(lesson=path, lessons_dir=args.lessons)
+    if args.quiz and path is None:
+        return _usage_error("--quiz needs a LESSON")
+    return run_app(lesson=path, lessons_dir=args.lessons, quiz=args.quiz)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -130,6 +130,52 @@ ENGLISH: dict[str, str] = {
     "gradcheck.on": "gradient check on: backprop ≈ central difference (relative error)",
     "gradcheck.line": "{symbol}: backprop {exact}, central difference {numeric}, relative error {error}",
     "gradcheck.selected": "select a cell of ∂E/∂W to compare it with the central difference",
+    # predict, then reveal: the quiz (bp_tui/quiz.py, bp_tui/tui/screens/quiz.py)
+    "key.quiz": "Quiz",
+    "quiz.key.next": "Next question",
+    "quiz.key.score": "Score",
+    "quiz.key.skip": "Skip",
+    "quiz.key.again": "Again",
+    "quiz.key.leave": "Leave the quiz",
+    "quiz.command.help": "Predict each δ, ∂E/∂W and updated weight of this iteration before it is revealed",
+    "quiz.title": "Predict, then reveal · iteration {iteration}",
+    "quiz.tolerance": "right within {percent}% of the value",
+    "quiz.question": "question {index} of {count}",
+    "quiz.capped": "(this step has {count}: the quiz asks about the first {asked})",
+    "quiz.known": "Known by now:",
+    "quiz.given.more": "… and {count} more lines like these",
+    "quiz.ask": "{prompt} = ?",
+    "quiz.prompt.update": "{w} after the update",
+    "quiz.of_sample": "{name} (sample {index})",
+    "quiz.placeholder": "type its value ({digits} significant digits), then enter · tab skips",
+    "quiz.right": "✓ Right: {typed}",
+    "quiz.wrong": "✗ Wrong: you typed {typed}, the value is {value}",
+    "quiz.skipped": "– Skipped: the value is {value}",
+    "quiz.not_a_number": "“{text}” is not a number: type a decimal number such as 0.1385, -3.8e-2 or −0.038",
+    "quiz.next": "enter or n: the next question",
+    "quiz.to_score": "enter or n: your score",
+    "quiz.tally": "✓ {right} right   ✗ {wrong} wrong   – {skipped} skipped   · {left} to go",
+    "quiz.why.sign_flipped": "looks like the sign of (O_{k} − t_{k}) is flipped: (t_{k} − O_{k}) turns δ and ∂E/∂W around",
+    "quiz.why.no_derivative": "the activation's derivative {derivative} is missing from δ_{layer}",
+    "quiz.why.update_early": "looks like W_{layer}{above} was updated before δ_{layer} was computed: δ_{layer} needs the W_{layer}{above} the forward pass used",
+    "quiz.why.uphill": "the update went uphill: W + η ∂E/∂W instead of W − η ∂E/∂W",
+    "quiz.why.no_eta": "η is missing: W − ∂E/∂W instead of W − η ∂E/∂W (η = {eta})",
+    "quiz.why.change_only": "that is only the change −η ∂E/∂W: the new weight is W − η ∂E/∂W",
+    "quiz.why.old_weight": "that is W before the update: the new weight is W − η ∂E/∂W",
+    "quiz.why.wrong_o": "∂E/∂{w} = {oi} {delta} takes O of the node below ({oi}), not {oj}",
+    "quiz.why.close": "close, but not within the tolerance: keep at least {digits} significant digits to the end",
+    "quiz.why.opposite_sign": "the size is right, the sign is not",
+    "quiz.why.factor": "off by a factor of {factor}",
+    "quiz.history": "Revealed so far",
+    "quiz.history.empty": "Nothing yet: each value appears here once it is revealed.",
+    "quiz.history.typed": "(you typed {typed})",
+    "quiz.score.title": "Your score · iteration {iteration}",
+    "quiz.score.line": "{right} of {total} right, {wrong} wrong, {skipped} skipped",
+    "quiz.score.perfect": "Every value right: the backward pass is yours.",
+    "quiz.score.missed": "What was missed, with the formula that gives it:",
+    "quiz.score.hint": "r: the same quiz again · escape: back to the lesson",
+    "quiz.missed.wrong": "✗ {prompt} = {value}: you typed {typed}",
+    "quiz.missed.skipped": "– {prompt} = {value}: skipped",
     "tui.help.body": """\
 ## Keys
 
@@ -143,6 +189,7 @@ ENGLISH: dict[str, str] = {
 | `t` | train the lesson's epochs; the loss curve grows as it runs |
 | `escape` | stop training |
 | `r` | reset to the lesson's initial weights |
+| `z` | quiz: predict each δ, ∂E/∂W and updated weight before it is revealed (also `bp-tui LESSON --quiz`) |
 | `m` | the classic mistakes: this iteration done right and done wrong four ways, side by side |
 | `g` | gradient check: beside every ∂E/∂W, its central-difference estimate and their relative error |
 | `+` / `-` | one more / one fewer significant digit everywhere (kept for the session) |

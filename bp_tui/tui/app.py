@@ -18,17 +18,18 @@ from textual.screen import Screen
 
 from bp_tui.catalog import lesson_files, shipped_lessons
 from bp_tui.formulas import DEFAULT_DIGITS
-from bp_tui.lesson import LessonError, load_lesson
+from bp_tui.lesson import Lesson, LessonError, load_lesson
 from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
 from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
 from bp_tui.tui.screens.lesson import LessonScreen
 from bp_tui.tui.screens.mistakes import MistakesScreen
 from bp_tui.tui.screens.picker import PickerScreen
+from bp_tui.tui.screens.quiz import QuizScreen
 from bp_tui.words import word
 
 #: The screens that stack above the picker while a lesson is open.
-ABOVE_PICKER = (LessonScreen, ErrorScreen, HelpScreen, MistakesScreen)
+ABOVE_PICKER = (LessonScreen, ErrorScreen, HelpScreen, MistakesScreen, QuizScreen)
 #: The smallest terminal the lesson screen is usable in.
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -58,8 +59,11 @@ class BpTuiApp(App[None]):
         Binding("q", "quit", word("key.quit")),
     ]
 
-    def __init__(self, lesson: Path | None = None, lessons_dir: Path | None = None) -> None:
+    def __init__(
+        self, lesson: Path | None = None, lessons_dir: Path | None = None, quiz: bool = False
+    ) -> None:
         super().__init__()
+        self.first_quiz = quiz  # `bp-tui LESSON --quiz`: the lesson's quiz above its screen
         self.digits = DEFAULT_DIGITS  # significant digits, chosen with + and −, for the session
         self.first_lesson = lesson
         self.lesson_paths = shipped_lessons() + (lesson_files(lessons_dir) if lessons_dir else [])
@@ -67,6 +71,8 @@ class BpTuiApp(App[None]):
     def on_mount(self) -> None:
         if self.first_lesson is not None:
             self.open_lesson(self.first_lesson)
+            if self.first_quiz and isinstance(self.screen, LessonScreen):
+                self.open_quiz(self.screen.session)
         else:
             self.show_picker()
         self._check_size(self.size.width, self.size.height)
@@ -102,6 +108,22 @@ class BpTuiApp(App[None]):
         # The size notice goes back on top (the palette can open a lesson beneath it).
         self._check_size(self.size.width, self.size.height)
 
+    def open_quiz(self, session_or_lesson: Session | Lesson) -> None:
+        """Predict, then reveal: the quiz of a session's current iteration (a lesson's first),
+        above the screen shown now; `escape` leaves it."""
+        session = (
+            session_or_lesson
+            if isinstance(session_or_lesson, Session)
+            else Session(session_or_lesson)
+        )
+        if not isinstance(self.screen, QuizScreen | TooSmallScreen):
+            self.push_screen(QuizScreen(session))
+
+    def action_quiz(self) -> None:
+        """The quiz of the lesson on screen (a lesson screen's key can run `app.quiz`)."""
+        if isinstance(self.screen, LessonScreen):
+            self.open_quiz(self.screen.session)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):
             self.push_screen(HelpScreen())
@@ -116,6 +138,9 @@ class BpTuiApp(App[None]):
                         word(f"key.{action}"),
                         getattr(screen, f"action_{action}"),
                     )
+            yield SystemCommand(
+                word("key.quiz"), word("quiz.command.help"), partial(self.open_quiz, screen.session)
+            )
         yield SystemCommand(word("key.help"), word("key.help"), self.action_help)
 
     # ── the minimum size ─────────────────────────────────────────────────────
@@ -134,7 +159,7 @@ class BpTuiApp(App[None]):
             self.pop_screen()
 
 
-def run_app(lesson: Path | None = None, lessons_dir: Path | None = None) -> int:
-    """Run the app until the student quits; the exit code."""
-    BpTuiApp(lesson, lessons_dir).run()
+def run_app(lesson: Path | None = None, lessons_dir: Path | None = None, quiz: bool = False) -> int:
+    """Run the app until the student quits; the exit code. ``quiz``: open the lesson's quiz."""
+    BpTuiApp(lesson, lessons_dir, quiz=quiz).run()
     return 0

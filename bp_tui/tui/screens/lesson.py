@@ -55,6 +55,7 @@ class LessonScreen(Screen[None]):
         Binding("l", "lessons", word("key.lessons")),
         Binding("m", "mistakes", word("key.mistakes")),
         Binding("g", "gradcheck", word("key.gradcheck")),
+        Binding("z", "app.quiz", word("key.quiz")),
         Binding("plus,equals_sign", "digits(1)", word("key.more_digits"), show=False),
         Binding("minus", "digits(-1)", word("key.fewer_digits"), show=False),
     ]
