@@ -54,10 +54,6 @@ ENGLISH: dict[str, str] = {
     "report.bias_not_trained": "biases are {mode}: b is not updated",
     # bp-tui check and list
     "check.ok": "{path}: ok ({title})",
-    "check.expect_failed": (
-        "{path}: expect.final_loss_below: the loss after {epochs} epochs is {loss}, "
-        "not below {goal} (raise training.epochs or η, or the goal)"
-    ),
     "list.header": "Shipped lessons (run one with `bp-tui run NAME`):",
     "cli.no_lesson": "no lesson named '{name}': give a path to a .yaml file or one of: {names}",
     # the app: key bindings as the Footer shows them

@@ -77,14 +77,8 @@ def loader_error(path: Path) -> LessonError:
     return info.value
 
 
-def known_issue(path: Path) -> list[pytest.MarkDecorator]:
-    """An xfail mark for a file whose right message the loader does not give yet."""
-    issue = EXPECTED[path.name].get("known_issue")
-    return [pytest.mark.xfail(reason=issue, strict=True)] if issue else []
-
-
 #: Every corpus file, as a test parameter named after it.
-CASES = [pytest.param(p, id=p.name, marks=known_issue(p)) for p in FILES]
+CASES = [pytest.param(p, id=p.name) for p in FILES]
 
 
 def bp_tui(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:

@@ -36,6 +36,7 @@ from bp_tui.lesson.limits import MAX_FILE_BYTES
 from bp_tui.lesson.schema import main as schema_main
 from bp_tui.lesson.schema import render
 from bp_tui.lesson.source import compose, plain
+from bp_tui.lesson.spec import Key, Mapping, Number
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -728,7 +729,7 @@ def test_neither_weights_nor_init() -> None:
         FULL, "    - [[0.15, 0.25], [0.20, 0.30]]\n    - [[0.40, 0.50], [0.45, 0.55]]\n", ""
     )
     p = problem(edit(text, "  weights:\n", ""))
-    assert_problem(p, 6, 3, "network", "neither weights or init", "add e.g. init:")
+    assert_problem(p, 6, 3, "network", "neither weights nor init", "add e.g. init:")
 
 
 def test_biases_need_a_bias_mode() -> None:
@@ -1041,3 +1042,58 @@ def test_a_lesson_error_survives_pickling() -> None:
     again = pickle.loads(pickle.dumps(info.value))
     assert again.problems == info.value.problems
     assert str(again) == str(info.value)
+
+
+# --- expected values (expect.values; more in test_expect.py) ---------------------------
+
+FULL_VALUES = edit(
+    FULL,
+    "expect:\n  final_loss_below: 0.5\n",
+    "expect:\n  final_loss_below: 0.5\n  tolerance: 1e-8\n  values:\n"
+    '    - {of: E, value: 0.3}\n    - {of: "W_i2j1", after: 2, value: 0.2, tolerance: 0.1}\n'
+    "    - {of: delta_k2, sample: 2, value: -0.01}\n",
+)
+
+
+def test_expected_values_are_read_into_the_lesson() -> None:
+    expect = parse_lesson(FULL_VALUES).expect
+    assert expect.final_loss_below == 0.5
+    e, w, d = expect.values
+    assert (e.of.symbol, e.value, e.tolerance, e.after, e.sample) == ("E", 0.3, 1e-8, 0, None)
+    assert (w.of.kind, w.of.layer, w.of.below, w.of.node) == ("W", 1, 1, 0)
+    assert (w.after, w.tolerance, w.line, w.column) == (2, 0.1, 28, 7)
+    assert (d.of.symbol, d.sample, d.field) == ("δ_k2", 1, "expect.values[2]")
+    assert expect.final_loss_place == (24, 21)
+    # places are not part of equality: the same promises written elsewhere are equal
+    assert parse_lesson(FULL_VALUES.replace("    - {", "    -   {")).expect == expect
+
+
+def test_expected_values_satisfy_the_schema() -> None:
+    assert VALIDATOR.is_valid(as_data(FULL_VALUES))
+
+
+def test_at_most_one_key_of_a_group() -> None:
+    p = problem(edit(FULL_VALUES, "after: 2,", "after: 2, after_epochs: 2,"))
+    assert_problem(
+        p,
+        28,
+        32,
+        "expect.values[1].after_epochs",
+        "both after and after_epochs are given",
+        "expected at most one of after or after_epochs",
+    )
+    spec = Mapping(
+        (Key("a", Number(), ""), Key("b", Number(), ""), Key("c", Number(), "")),
+        at_most_one=(("a", "b", "c"),),
+    )
+    schema = spec.json()["not"]["anyOf"]
+    assert schema == [{"required": ["a", "b"]}, {"required": ["a", "c"]}, {"required": ["b", "c"]}]
+
+
+def test_a_bad_expected_value_name_points_at_it() -> None:
+    p = problem(edit(FULL_VALUES, "delta_k2", "delta_k3"))
+    assert_problem(
+        p, 29, 12, "expect.values[2].of", "no node k3 in layer K (K has 2 nodes: k1, k2)"
+    )
+    p = problem(edit(FULL_VALUES, '"W_i2j1"', '"W_i2k1"'))
+    assert_problem(p, 28, 12, "expect.values[1].of", "no weight joins i2 and k1")

@@ -100,6 +100,8 @@ def test_update_early_computes_the_hidden_delta_with_the_new_weights() -> None:
     np.testing.assert_allclose(v.updated.weights[1], w_jk_new, rtol=1e-12)
     right = correct(net, x, t, ETA)
     assert right.E_after == pytest.approx(0.291027774, abs=5e-10)  # Mazur's E after one step
+    # Mazur's article reports 0.291027924 after its first round: the early update's value
+    assert v.E_after == pytest.approx(0.291027924, abs=5e-10)
     assert abs(v.E_after - right.E_after) < 1e-6  # the slip hides in the 7th digit
     assert abs(v.E_after - right.E_after) > 1e-8
 

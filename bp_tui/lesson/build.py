@@ -20,12 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from bp_tui.engine import Mode, Network, Schedule
+from bp_tui.engine import BiasMode, Mode, Network, Schedule
 from bp_tui.engine.network import Array
 from bp_tui.lesson.errors import Problems
-from bp_tui.lesson.model import Expectations, Lesson
+from bp_tui.lesson.model import Expectations, ExpectedValue, Lesson
 from bp_tui.lesson.rules import locate
 from bp_tui.lesson.source import Node
+from bp_tui.lesson.symbols import parse_symbol
 from bp_tui.lesson.validate import Record
 
 
@@ -97,7 +98,6 @@ def build_lesson(doc: Record, root: Node, path: Path | None, problems: Problems)
         biases=net.get("biases"),
         labels=net.get("labels"),
     )
-    expect = doc.get("expect") or {}
     return Lesson(
         path=path,
         title=doc["title"],
@@ -108,5 +108,37 @@ def build_lesson(doc: Record, root: Node, path: Path | None, problems: Problems)
         learning_rate=float(training["learning_rate"]),
         epochs=training["epochs"],
         schedule=Schedule(len(inputs), Mode(training["mode"]), training.get("batch_size")),
-        expect=Expectations(final_loss_below=expect.get("final_loss_below")),
+        expect=build_expectations(doc, root, network),
+    )
+
+
+def build_expectations(doc: Record, root: Node, network: Network) -> Expectations:
+    """The checked ``expect`` block, each value's name parsed against ``network``."""
+    expect = doc.get("expect") or {}
+    place = None
+    if "final_loss_below" in expect:
+        node = locate(root, ("expect", "final_loss_below"))
+        place = (node.line, node.column)
+    biased = network.bias is not BiasMode.NONE
+    values = []
+    for index, item in enumerate(expect.get("values") or ()):
+        node = locate(root, ("expect", "values", index))
+        sample = item.get("sample")
+        values.append(
+            ExpectedValue(
+                index=index,
+                of=parse_symbol(item["of"], network.labels, network.sizes, biased),
+                value=float(item["value"]),
+                tolerance=float(item.get("tolerance", expect["tolerance"])),
+                after=item.get("after", 0),
+                after_epochs=item.get("after_epochs"),
+                sample=None if sample is None else sample - 1,
+                line=node.line,
+                column=node.column,
+            )
+        )
+    return Expectations(
+        final_loss_below=expect.get("final_loss_below"),
+        values=tuple(values),
+        final_loss_place=place,
     )

@@ -21,6 +21,10 @@ MAX_SAMPLES = 100_000
 MAX_DATA_VALUES = 10_000_000
 #: Most epochs in ``training.epochs``.
 MAX_EPOCHS = 1_000_000
+#: Most training iterations an expected value may ask for (``expect.values[…].after``).
+MAX_ITERATIONS = 1_000_000
+#: Most items in ``expect.values``.
+MAX_EXPECTED_VALUES = 1_000
 #: Most training work: epochs × samples × weights.
 MAX_WORK = 10**11
 #: Largest ``seed`` of an initialisation or a data generator.

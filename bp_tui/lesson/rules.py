@@ -13,10 +13,17 @@ import math
 from itertools import pairwise
 from typing import Any
 
-from bp_tui.engine import ACTIVATIONS, LOSSES, default_labels
+from bp_tui.engine import ACTIVATIONS, LOSSES, BiasMode, default_labels
 from bp_tui.lesson.errors import FieldPath, Problems, field_name
 from bp_tui.lesson.limits import MAX_DATA_VALUES, MAX_WEIGHTS, MAX_WORK
 from bp_tui.lesson.source import LIST, MAPPING, Node
+from bp_tui.lesson.symbols import (
+    PARAMETER_KINDS,
+    PER_SAMPLE_KINDS,
+    Quantity,
+    SymbolError,
+    parse_symbol,
+)
 from bp_tui.lesson.validate import INVALID, Record, ok
 
 
@@ -77,6 +84,7 @@ class Rules:
         if n_samples is not None:
             self.check_training(n_samples)
         self.check_expect()
+        self.check_expected_values(n_samples)
 
     # --- the network -----------------------------------------------------------------
 
@@ -356,6 +364,129 @@ class Rules:
                 f"needs training (expected training.epochs ≥ 1, so that there is a last "
                 f"epoch, got epochs: 0{default})",
             )
+
+    # --- expected values ---------------------------------------------------------------
+
+    def check_expected_values(self, n_samples: int | None) -> None:
+        """Each item of ``expect.values`` names a number of this lesson, and can be had."""
+        expect = self.doc.get("expect")
+        if not isinstance(expect, dict) or not isinstance(expect.get("values"), list):
+            return
+        bias = self.net.get("bias")
+        for index, item in enumerate(expect["values"]):
+            if not isinstance(item, dict):
+                continue
+            where: FieldPath = ("expect", "values", index)
+            quantity = self.expected_quantity(item, where, bias)
+            if quantity is None:
+                continue
+            self.check_when(item, where, quantity)
+            if n_samples is not None:
+                self.check_sample_of(item, where, quantity, n_samples)
+                self.check_expect_work(item, where, n_samples)
+
+    def expected_quantity(
+        self, item: dict[str, Any], where: FieldPath, bias: Any
+    ) -> Quantity | None:
+        """The :class:`Quantity` an item names, or ``None`` (its problem recorded)."""
+        of = item.get("of")
+        if self.layers is None or of is None or of is INVALID:
+            return None
+        try:
+            return parse_symbol(of, self.names, self.layers, biased=bias != BiasMode.NONE.value)
+        except SymbolError as e:
+            self.add((*where, "of"), str(e))
+            return None
+
+    def check_when(self, item: dict[str, Any], where: FieldPath, quantity: Quantity) -> None:
+        given = "after_epochs" in item and item["after_epochs"] is not INVALID
+        if given and quantity.kind != "E" and quantity.kind not in PARAMETER_KINDS:
+            self.add(
+                (*where, "after_epochs"),
+                f"only goes with E, W and b (expected after: N, the iteration after N "
+                f"updates, for {quantity.symbol}, got after_epochs)",
+            )
+
+    def check_sample_of(
+        self, item: dict[str, Any], where: FieldPath, quantity: Quantity, n_samples: int
+    ) -> None:
+        sample = item.get("sample")
+        if sample is None or sample is INVALID:
+            return
+        at: FieldPath = (*where, "sample")
+        if quantity.kind not in PER_SAMPLE_KINDS:
+            what = {"W": "a weight", "b": "a bias"}.get(
+                quantity.kind, "a mean over the iteration's samples"
+            )
+            self.add(
+                at,
+                f"only goes with E, O, x and δ, which belong to one sample (expected no "
+                f"sample for {quantity.symbol}, which is {what}, got sample: {sample})",
+            )
+            return
+        if "after_epochs" in item:
+            self.add(
+                at,
+                f"does not go with after_epochs (expected no sample: E after_epochs is the "
+                f"mean over the epoch's samples, got sample: {sample})",
+            )
+            return
+        if sample > n_samples:
+            self.add(
+                at,
+                f"no sample {sample} (expected a sample of data, from 1 to {n_samples:,}, "
+                f"got {sample})",
+            )
+            return
+        after = item.get("after", 0)
+        if not isinstance(after, int):
+            return
+        used = self.samples_of(after, n_samples)
+        if used is not None and not used[0] <= sample - 1 < used[1]:
+            first, last = used[0] + 1, used[1]
+            uses = f"sample {first}" if first == last else f"samples {first} to {last}"
+            updates = f"{after:,} update{'s' * (after != 1)}"
+            self.add(
+                at,
+                f"sample {sample} is not in the iteration after {updates} (expected a sample "
+                f"that iteration uses: {uses}, got {sample}); change sample or after",
+            )
+
+    def samples_of(self, iteration: int, n_samples: int) -> tuple[int, int] | None:
+        """The samples [first, end) that iteration ``iteration`` (from 0) uses."""
+        training = self.doc.get("training")
+        if not isinstance(training, dict) or training.get("mode") is INVALID:
+            return None
+        if training.get("mode") != "batch":
+            i = iteration % n_samples
+            return i, i + 1
+        size = training.get("batch_size") or n_samples
+        if size is INVALID:
+            return None
+        size = min(size, n_samples)
+        batch = iteration % -(-n_samples // size)
+        return batch * size, min(batch * size + size, n_samples)
+
+    def check_expect_work(self, item: dict[str, Any], where: FieldPath, n_samples: int) -> None:
+        if not 0 < self.weight_count <= MAX_WEIGHTS:
+            return
+        for key in ("after", "after_epochs"):
+            count = item.get(key)
+            if not isinstance(count, int):
+                continue
+            per = n_samples
+            if key == "after":
+                used = self.samples_of(0, n_samples)
+                per = used[1] - used[0] if used else n_samples
+            work = count * per * self.weight_count
+            if work > MAX_WORK:
+                unit = "iterations × samples each" if key == "after" else "epochs × samples"
+                self.add(
+                    (*where, key),
+                    f"too much training (expected {unit} × weights ≤ {MAX_WORK:,}, got "
+                    f"{count:,} × {per:,} × {self.weight_count:,} = {work:,}); lower {key} to "
+                    f"at most {MAX_WORK // (per * self.weight_count):,}",
+                )
 
 
 def _hidden_activations() -> list[str]:

@@ -20,11 +20,14 @@ from typing import Any
 from bp_tui.engine import ACTIVATIONS, LOSSES, BiasMode, Mode
 from bp_tui.lesson.limits import (
     MAX_EPOCHS,
+    MAX_EXPECTED_VALUES,
+    MAX_ITERATIONS,
     MAX_LAYERS,
     MAX_NODES_PER_LAYER,
     MAX_SAMPLES,
     MAX_SEED,
 )
+from bp_tui.lesson.model import DEFAULT_TOLERANCE
 from bp_tui.lesson.spec import (
     Choice,
     Either,
@@ -38,6 +41,7 @@ from bp_tui.lesson.spec import (
     Text,
     json_schema,
 )
+from bp_tui.lesson.symbols import SYMBOL_EXAMPLES, SYMBOL_PATTERN
 
 _NUMBERS = ListOf(Number(), "numbers", min_items=1, max_items=MAX_NODES_PER_LAYER)
 _ACTIVATION = Choice(tuple(ACTIVATIONS))
@@ -223,12 +227,72 @@ TRAINING = Mapping(
     requires=(Requires("batch_size", "mode", (Mode.BATCH.value,)),),
 )
 
+_TOLERANCE_DOC = (
+    "Relative tolerance: a computed value c meets an expected value v when "
+    "|c − v| ≤ tolerance × max(|v|, 1e-12)."
+)
+
+EXPECTED_VALUE = Mapping(
+    (
+        Key(
+            "of",
+            Text(
+                pattern=SYMBOL_PATTERN,
+                described=f"a name such as {SYMBOL_EXAMPLES}",
+                noun="name",
+            ),
+            "The number, named as bp-tui shows it: E, O_k1, x_k1, δ_k1 (delta_k1), "
+            "∂E/∂W_j1k1 (dE/dW_j1k1), ∂E/∂b_k1 (dE/db_k1), W_j1k1 or b_k1, with the "
+            "lesson's layer labels in lower case and node numbers from 1.",
+            required=True,
+            example="E",
+        ),
+        Key("value", Number(), "What it must be.", required=True, example="0.298371109"),
+        Key("tolerance", Number(above=0), _TOLERANCE_DOC + " Default: expect.tolerance."),
+        Key(
+            "after",
+            Integer(0, MAX_ITERATIONS),
+            "Training iterations (updates) done first. W and b: their value after that many "
+            "updates; every other number: its value in the next iteration. Default 0: the "
+            "first iteration, from the lesson's initial weights.",
+        ),
+        Key(
+            "after_epochs",
+            Integer(1, MAX_EPOCHS),
+            "Only for E, W and b: train this many epochs first. E is then the loss of "
+            "that last epoch (the mean E of its samples), W and b their values after it.",
+        ),
+        Key(
+            "sample",
+            Integer(1, MAX_SAMPLES),
+            "Only for E, O, x and δ: which sample of data (from 1) the number belongs "
+            "to; it must be one the iteration uses. Default: the iteration's first sample "
+            "(E: the iteration's E, the mean over a batch).",
+        ),
+    ),
+    noun="a mapping with of and value",
+    at_most_one=(("after", "after_epochs"),),
+)
+
 EXPECT = Mapping(
     (
         Key(
             "final_loss_below",
             Number(above=0),
             "After training.epochs epochs, the last epoch's loss is below this.",
+        ),
+        Key(
+            "tolerance",
+            Number(above=0),
+            _TOLERANCE_DOC + " The default for every item of values.",
+            default=DEFAULT_TOLERANCE,
+        ),
+        Key(
+            "values",
+            ListOf(EXPECTED_VALUE, "expected values", 1, MAX_EXPECTED_VALUES),
+            "Numbers the lesson must produce, each {of: name, value: number}; `bp-tui "
+            "check` computes every one. Without after or after_epochs, the number of the "
+            "first training iteration.",
         ),
     ),
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 
@@ -174,13 +175,15 @@ class Requires:
 class Mapping(Spec):
     """A mapping with known keys only.
 
-    ``exactly_one`` lists groups of keys of which exactly one must be given;
-    ``requires`` lists keys that only make sense beside a certain value of another.
+    ``exactly_one`` lists groups of keys of which exactly one must be given, and
+    ``at_most_one`` groups of which no two may be given together; ``requires`` lists
+    keys that only make sense beside a certain value of another.
     """
 
     keys: tuple[Key, ...]
     noun: str = "a mapping"
     exactly_one: tuple[tuple[str, ...], ...] = ()
+    at_most_one: tuple[tuple[str, ...], ...] = ()
     requires: tuple[Requires, ...] = ()
     kind = "mapping"
 
@@ -199,12 +202,19 @@ class Mapping(Spec):
         required = [k.name for k in self.keys if k.required]
         if required:
             out["required"] = required
-        if self.exactly_one:
-            groups = [{"oneOf": [{"required": [name]} for name in g]} for g in self.exactly_one]
-            if len(groups) == 1:
-                out.update(groups[0])
-            else:
-                out["allOf"] = groups
+        groups: list[dict[str, Any]] = [
+            {"oneOf": [{"required": [name]} for name in g]} for g in self.exactly_one
+        ]
+        groups += [
+            {"not": {"anyOf": [{"required": [a, b]} for a, b in combinations(g, 2)]}}
+            if len(g) > 2
+            else {"not": {"required": list(g)}}
+            for g in self.at_most_one
+        ]
+        if len(groups) == 1:
+            out.update(groups[0])
+        elif groups:
+            out["allOf"] = groups
         if self.requires:
             out["dependentSchemas"] = {}
             for rule in self.requires:

@@ -260,6 +260,7 @@ def _check_mapping(spec: Mapping, node: Node, where: FieldPath, problems: Proble
             message = f"missing (expected {key.spec.expected()}){example}"
             _add(problems, (*where, key.name), node, message)
     _check_exactly_one(spec, record, node, seen, where, problems, unread)
+    _check_at_most_one(spec, record, seen, where, problems)
     _check_requires(spec, record, seen, where, problems)
     return record
 
@@ -282,7 +283,8 @@ def _check_exactly_one(
             docs = "; ".join(f"{k}: {spec.key(k).spec.expected()}" for k in group)
             example = spec.key(group[-1]).example
             hint = f"add e.g. {group[-1]}: {example}" if example else ""
-            message = mismatch(f"neither {names} is given", f"one of them: {docs}", "none", hint)
+            neither = " nor ".join(group)
+            message = mismatch(f"neither {neither} is given", f"one of them: {docs}", "none", hint)
             _add(problems, where, node, message)
         elif len(given) > 1:
             message = mismatch(
@@ -294,6 +296,24 @@ def _check_exactly_one(
             _add(problems, (*where, given[-1]), seen[given[-1]], message)
             for name in given:
                 record[name] = INVALID
+
+
+def _check_at_most_one(
+    spec: Mapping, record: Record, seen: dict[str, Node], where: FieldPath, problems: Problems
+) -> None:
+    for group in spec.at_most_one:
+        given = [name for name in group if name in record.given]
+        if len(given) < 2:
+            continue
+        message = mismatch(
+            f"both {' and '.join(given)} are given",
+            f"at most one of {' or '.join(group)}",
+            "both" if len(given) == 2 else f"{len(given)} of them",
+            f"remove {given[-1]} or {given[0]}",
+        )
+        _add(problems, (*where, given[-1]), seen[given[-1]], message)
+        for name in given:
+            record[name] = INVALID
 
 
 def _check_requires(
