@@ -1097,3 +1097,18 @@ def test_a_bad_expected_value_name_points_at_it() -> None:
     )
     p = problem(edit(FULL_VALUES, '"W_i2j1"', '"W_i2k1"'))
     assert_problem(p, 28, 12, "expect.values[1].of", "no weight joins i2 and k1")
+
+
+def test_quiz_tolerance_is_read_and_checked() -> None:
+    """`quiz: {tolerance: …}` sets how close a quiz answer must be; 1e-3 by default."""
+    base = (
+        "title: t\nnetwork:\n  layers: [1, 1]\n  weights: [[[1.0]]]\n"
+        "data:\n  - {input: [1.0], target: [0.0]}\ntraining:\n  learning_rate: 0.5\n"
+    )
+    assert parse_lesson(base).quiz_tolerance == 1e-3
+    assert parse_lesson(base + "quiz: {tolerance: 0.01}\n").quiz_tolerance == 0.01
+    with pytest.raises(LessonError) as err:
+        parse_lesson(base + "quiz: {tolerance: 0}\n")
+    assert str(err.value) == (
+        "<string>:9:19: quiz.tolerance: too small (expected a number > 0, got 0)"
+    )

@@ -109,6 +109,7 @@ def build_lesson(doc: Record, root: Node, path: Path | None, problems: Problems)
         epochs=training["epochs"],
         schedule=Schedule(len(inputs), Mode(training["mode"]), training.get("batch_size")),
         expect=build_expectations(doc, root, network),
+        quiz_tolerance=float(doc["quiz"]["tolerance"]) if "quiz" in doc.given else 1e-3,
     )
 
 

@@ -68,6 +68,7 @@ class Lesson:
     epochs: int
     schedule: Schedule
     expect: Expectations = Expectations()
+    quiz_tolerance: float = 1e-3  # a quiz answer is right within this relative tolerance
 
     @property
     def shape(self) -> str:

@@ -297,6 +297,18 @@ EXPECT = Mapping(
     ),
 )
 
+QUIZ = Mapping(
+    (
+        Key(
+            "tolerance",
+            Number(above=0),
+            "Relative tolerance of a right answer: |typed − value| ≤ tolerance × |value|.",
+            default=1e-3,
+        ),
+    ),
+    noun="a mapping with tolerance",
+)
+
 LESSON = Mapping(
     (
         Key(
@@ -329,6 +341,7 @@ LESSON = Mapping(
         ),
         Key("training", TRAINING, "How to train.", required=True),
         Key("expect", EXPECT, "What the lesson promises; `bp-tui check` verifies it."),
+        Key("quiz", QUIZ, "How the quiz (bp-tui LESSON --quiz, or z) judges answers."),
     ),
     noun="a mapping with title, network, data and training",
 )
