@@ -214,7 +214,6 @@ def _torch_train(lesson: object, epochs: int) -> Callable[[], object]:
 
 
 def training(xor_epochs: int, wide_epochs: int) -> list[Figure]:
-    from bp_tui.engine import train
     from bp_tui.lesson import load_lesson
 
     figures = []
@@ -228,14 +227,7 @@ def training(xor_epochs: int, wide_epochs: int) -> list[Figure]:
         lesson = load_lesson(path)
 
         def ours(lesson=lesson, epochs=epochs) -> None:
-            train(
-                lesson.network,
-                lesson.inputs,
-                lesson.targets,
-                lesson.learning_rate,
-                epochs,
-                lesson.schedule,
-            )
+            lesson.train(epochs)
 
         mine = _time(ours)
         updates = epochs * lesson.schedule.iterations_per_epoch

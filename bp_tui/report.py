@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_tui.engine import Network, Phase, Step, Trace, TrainingResult, train
+from bp_tui.engine import Network, Phase, Step, Trace, TrainingResult
 from bp_tui.engine.network import Array
 from bp_tui.formulas import (
     DEFAULT_DIGITS,
@@ -41,16 +41,7 @@ class Report:
 def build_report(lesson: Lesson, epochs: int | None = None) -> Report:
     """The first iteration of ``lesson`` and, for ``epochs`` > 0, a training run."""
     n = lesson.epochs if epochs is None else epochs
-    training = None
-    if n > 0:
-        training = train(
-            lesson.network,
-            lesson.inputs,
-            lesson.targets,
-            lesson.learning_rate,
-            n,
-            lesson.schedule,
-        )
+    training = lesson.train(n) if n > 0 else None
     return Report(lesson, lesson.first_trace(), n, training)
 
 

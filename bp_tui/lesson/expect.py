@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_tui.engine import Divergence, Network, Trace, trace_at, train
+from bp_tui.engine import Divergence, Network, Trace, trace_at
 from bp_tui.lesson.errors import NO_PATH, Problem
 from bp_tui.lesson.model import Expectations, ExpectedValue, Lesson
 from bp_tui.lesson.symbols import PARAMETER_KINDS
@@ -151,14 +151,7 @@ def _trained(lesson: Lesson, epoch_counts: set[int]) -> _Trained:
     networks: dict[int, Network] = {}
     done = 0
     for count in sorted(epoch_counts):
-        result = train(
-            network,
-            lesson.inputs,
-            lesson.targets,
-            lesson.learning_rate,
-            count - done,
-            lesson.schedule,
-        )
+        result = lesson.train(count - done, network)
         losses.extend(float(v) for v in result.losses)
         if result.divergence is not None:
             div = result.divergence

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bp_tui.engine import Network, Schedule, Trace, trace_at
+from bp_tui.engine import Network, Schedule, Trace, TrainingResult, trace_at, train
 from bp_tui.engine.network import Array
 from bp_tui.lesson.symbols import Quantity
 
@@ -79,6 +80,24 @@ class Lesson:
     def name(self) -> str:
         """The file's stem (``two_two_two``), or the title for a lesson without a file."""
         return self.path.stem if self.path else self.title
+
+    def train(
+        self,
+        epochs: int | None = None,
+        network: Network | None = None,
+        progress: Callable[[int, float], bool] | None = None,
+    ) -> TrainingResult:
+        """Train ``epochs`` epochs (the lesson's, by default) of the lesson's samples and
+        schedule, from ``network`` (the lesson's initial weights, by default)."""
+        return train(
+            self.network if network is None else network,
+            self.inputs,
+            self.targets,
+            self.learning_rate,
+            self.epochs if epochs is None else epochs,
+            self.schedule,
+            progress,
+        )
 
     def first_trace(self) -> Trace:
         """The first training iteration from the lesson's initial weights."""

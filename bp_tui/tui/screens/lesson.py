@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar
 from textual.worker import get_current_worker
 
-from bp_tui.engine import TrainingResult, train
+from bp_tui.engine import TrainingResult
 from bp_tui.formulas import DEFAULT_DIGITS, number
 from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
@@ -227,7 +227,6 @@ class LessonScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="train")
     def _train(self, session: Session) -> None:
         worker = get_current_worker()
-        lesson = session.lesson
         new: list[float] = []
         last = time.monotonic()
 
@@ -244,15 +243,7 @@ class LessonScreen(Screen[None]):
                 new.clear()
             return not worker.is_cancelled
 
-        result = train(
-            session.network,
-            lesson.inputs,
-            lesson.targets,
-            lesson.learning_rate,
-            lesson.epochs,
-            lesson.schedule,
-            progress,
-        )
+        result = session.lesson.train(network=session.network, progress=progress)
         self.post_message(self.Finished(result))
 
     def on_lesson_screen_progress(self, message: Progress) -> None:
