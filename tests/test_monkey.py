@@ -30,6 +30,7 @@ or to try other seeds: ``BP_TUI_MONKEY_SEED=<seed> pytest tests/test_monkey.py -
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import inspect
 import os
@@ -240,11 +241,19 @@ class Monkey:
         self.check_size_notice()
 
     async def palette_typing(self) -> None:
-        """Open the command palette, type at it, close it with escape."""
+        """Open the command palette, type at it, close it with escape; now and then the
+        terminal is resized while it is open, and ctrl+p pressed again."""
         keys = [self.rng.choice(PALETTE_TYPING) for _ in range(self.rng.randint(1, 8))]
-        self.note(f"palette: {' '.join(keys)} escape")
+        half = len(keys) // 2
+        self.note(f"palette: {' '.join(keys[:half])}")
         if await self.open_palette():
-            await self.post([*keys, "escape"])
+            await self.post(keys[:half])
+            if self.rng.random() < 0.3:
+                await self.resize()
+                self.note("ctrl+p")
+                await self.post(["ctrl+p"])
+            self.note(f"palette: {' '.join(keys[half:])} escape")
+            await self.post([*keys[half:], "escape"])
         await self.close_palette()
 
     async def palette_command(self) -> None:
@@ -287,7 +296,9 @@ class Monkey:
         self.presses += len(keys)
         taken = asyncio.Event()
         if self.app.call_later(taken.set):
-            await taken.wait()
+            while self.app.is_running and not taken.is_set():  # an app that died never sets it
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(taken.wait(), timeout=1)
 
     async def flush(self) -> None:
         """Wait until the app and its screen have handled every message so far (a pause
@@ -302,13 +313,15 @@ class Monkey:
         return CommandPalette.is_open(self.app)
 
     async def close_palette(self) -> None:
+        """Close the palette, which must not stay anywhere in the stack."""
         for _ in range(3):
             await self.flush()
             if not CommandPalette.is_open(self.app):
-                return
+                break
             await self.pilot.press("escape")
             self.presses += 1
-        raise AssertionError("escape does not close the command palette")
+        stack = self.app.screen_stack
+        assert not any(isinstance(screen, CommandPalette) for screen in stack), stack
 
     # ── checks ───────────────────────────────────────────────────────────────
 

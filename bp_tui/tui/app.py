@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
+from textual.command import CommandPalette, Hit, Hits, Provider
 from textual.events import Resize
 from textual.screen import Screen
 
@@ -85,7 +85,7 @@ class BpTuiApp(App[None]):
 
     def on_back_to_lessons(self, message: BackToLessons) -> None:
         """Leave the lesson (or error) screen for the picker."""
-        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen)):
+        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
             self.pop_screen()
         self.show_picker()
         # The size notice goes back on top (the terminal may shrink before this arrives).
@@ -97,7 +97,7 @@ class BpTuiApp(App[None]):
     def open_lesson(self, path: Path) -> None:
         """Open ``path`` on a lesson screen, or its error on an error screen, above the
         picker (which `l` or `escape` return to)."""
-        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen)):
+        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
             self.pop_screen()
         try:
             lesson = load_lesson(path)
@@ -143,6 +143,15 @@ class BpTuiApp(App[None]):
             )
         yield SystemCommand(word("key.help"), word("key.help"), self.action_help)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_palette":
+            # Not above the size notice; and never a second palette (Textual looks only at
+            # the top screen, and a second one would raise DuplicateIds).
+            return not isinstance(self.screen, TooSmallScreen) and not any(
+                isinstance(screen, CommandPalette) for screen in self.screen_stack
+            )
+        return True
+
     # ── the minimum size ─────────────────────────────────────────────────────
 
     def on_resize(self, event: Resize) -> None:
@@ -152,6 +161,8 @@ class BpTuiApp(App[None]):
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         notice = self.screen if isinstance(self.screen, TooSmallScreen) else None
         if too_small and notice is None:
+            if CommandPalette.is_open(self):
+                self.pop_screen()  # the notice covers everything, and stays on top
             self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
         elif too_small and notice is not None:
             notice.show_size(width, height)
