@@ -191,7 +191,7 @@ class Score:
 def lesson_tolerance(lesson: object) -> float:
     """The tolerance a lesson sets for its quiz (``quiz: {tolerance: …}`` in the lesson
     file, read as ``lesson.quiz_tolerance``), or :data:`DEFAULT_TOLERANCE`."""
-    return getattr(lesson, "quiz_tolerance", DEFAULT_TOLERANCE)
+    return getattr(lesson, "quiz_tolerance", None) or DEFAULT_TOLERANCE
 
 
 # ── reading a typed number ───────────────────────────────────────────────────

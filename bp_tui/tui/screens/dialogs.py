@@ -69,7 +69,12 @@ class TooSmallScreen(ModalScreen[None]):
         self.show_size(self.app.size.width, self.app.size.height)
 
     def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small", Static).update(
+        """Say how large the terminal is now (a resize can come before the notice is
+        composed; its on_mount then shows the size)."""
+        notice = self.query("#too-small")
+        if not notice:
+            return
+        notice.first(Static).update(
             word(
                 "tui.too_small",
                 width=self.need[0],
