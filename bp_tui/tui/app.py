@@ -86,10 +86,16 @@ class BpTuiApp(App[None]):
     def on_back_to_lessons(self, message: BackToLessons) -> None:
         """Leave the lesson (or error) screen for the picker."""
         while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
-            self.pop_screen()
+            self._pop_screen()
         self.show_picker()
         # The size notice goes back on top (the terminal may shrink before this arrives).
         self._check_size(self.size.width, self.size.height)
+
+    def _pop_screen(self) -> None:
+        """Pop the screen on top, stopping its workers first: a command palette's search
+        would otherwise look for its list of commands after the list is gone."""
+        self.workers.cancel_node(self.screen)
+        self.pop_screen()
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         self.open_lesson(message.path)
@@ -97,16 +103,18 @@ class BpTuiApp(App[None]):
     def open_lesson(self, path: Path) -> None:
         """Open ``path`` on a lesson screen, or its error on an error screen, above the
         picker (which `l` or `escape` return to)."""
+        covered = False  # by the size notice, which goes back on top
         while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
-            self.pop_screen()
+            covered = covered or isinstance(self.screen, TooSmallScreen)
+            self._pop_screen()
         try:
             lesson = load_lesson(path)
         except LessonError as err:
             self.push_screen(ErrorScreen(str(err)))
         else:
             self.push_screen(LessonScreen(Session(lesson)))
-        # The size notice goes back on top (the palette can open a lesson beneath it).
-        self._check_size(self.size.width, self.size.height)
+        if covered:  # (not at start-up: on_mount checks the size once, after the quiz)
+            self._check_size(self.size.width, self.size.height)
 
     def open_quiz(self, session_or_lesson: Session | Lesson) -> None:
         """Predict, then reveal: the quiz of a session's current iteration (a lesson's first),
@@ -143,14 +151,13 @@ class BpTuiApp(App[None]):
             )
         yield SystemCommand(word("key.help"), word("key.help"), self.action_help)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "command_palette":
-            # Not above the size notice; and never a second palette (Textual looks only at
-            # the top screen, and a second one would raise DuplicateIds).
-            return not isinstance(self.screen, TooSmallScreen) and not any(
-                isinstance(screen, CommandPalette) for screen in self.screen_stack
-            )
-        return True
+    def action_command_palette(self) -> None:
+        """Textual's palette, but not above the size notice, and never a second one (Textual
+        looks only at the top screen, and a second palette would raise DuplicateIds)."""
+        if not isinstance(self.screen, TooSmallScreen) and not any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack
+        ):
+            super().action_command_palette()
 
     # ── the minimum size ─────────────────────────────────────────────────────
 
@@ -161,8 +168,6 @@ class BpTuiApp(App[None]):
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         notice = self.screen if isinstance(self.screen, TooSmallScreen) else None
         if too_small and notice is None:
-            if CommandPalette.is_open(self):
-                self.pop_screen()  # the notice covers everything, and stays on top
             self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
         elif too_small and notice is not None:
             notice.show_size(width, height)
