@@ -133,11 +133,21 @@ class Session:
         """The weights the current iteration begins with."""
         return self.trace.network
 
-    def after_training(self, result: TrainingResult) -> None:
+    @property
+    def iteration_index(self) -> int:
+        """The current iteration counted from 0 since the lesson's initial weights."""
+        return self._global(self.position.iteration)
+
+    def after_training(self, result: TrainingResult, trained_from: int | None = None) -> None:
         """Continue from a training run's weights: its losses join the curve, and the steps
-        show the next iteration with the trained weights."""
+        show the next iteration with the trained weights.
+
+        ``trained_from`` is the :attr:`iteration_index` training started at (the student
+        may have stepped on while it ran); by default, the current one.
+        """
         self.losses.extend(float(v) for v in result.losses)
-        start = self._global(self.position.iteration) + result.iterations
+        begun = self.iteration_index if trained_from is None else trained_from
+        start = begun + result.iterations
         self.first_iteration = start
         # training ran whole epochs, so the next iteration is the first of an epoch
         self.sample_offset = -start % self.lesson.schedule.iterations_per_epoch

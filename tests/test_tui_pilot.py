@@ -461,3 +461,23 @@ async def test_diverging_training_is_reported_and_the_app_stays_usable() -> None
         assert np.isfinite(weights).all()
         await pilot.press("n", "n")
         assert screen.session.position.step == 2
+
+
+async def test_stepping_during_training_does_not_change_the_trained_iteration_count(
+    tmp_path: Path,
+) -> None:
+    """Training starts from the iteration on screen when t is pressed; stepping on while
+    it runs does not add to the iteration shown afterwards."""
+    text = Path("bp_tui/lessons/03_two_two_two.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "long.yaml"
+    path.write_text(text.replace("epochs: 10000", "epochs: 200000"), encoding="utf-8")
+    app = BpTuiApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("t", *["n"] * 12)  # into the second iteration while training
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        trained = len(screen.session.losses)  # one update per epoch: one sample
+        assert 0 < trained < 200000
+        assert screen.session.iteration_number == trained + 1

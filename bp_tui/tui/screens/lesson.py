@@ -86,6 +86,7 @@ class LessonScreen(Screen[None]):
         self.row = 0  # the sample of a batch that per-sample panels show
         self.gradcheck = False
         self._live: list[float] = []  # the running training's losses, as reported so far
+        self._trained_from = 0  # the iteration the running training started from
         self._keys_shown: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -211,6 +212,7 @@ class LessonScreen(Screen[None]):
         if self.training:
             return
         self.training = True
+        self._trained_from = self.session.iteration_index
         bar = self.query_one(ProgressBar)
         bar.update(total=self.session.lesson.epochs, progress=0)
         self._live = []
@@ -253,7 +255,7 @@ class LessonScreen(Screen[None]):
 
     def on_lesson_screen_finished(self, message: Finished) -> None:
         result = message.result
-        self.session.after_training(result)
+        self.session.after_training(result, self._trained_from)
         self.training = False
         self.query_one(ProgressBar).update(progress=result.epochs)
         curve = self.query_one(LossCurve)
