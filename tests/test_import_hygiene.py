@@ -50,3 +50,10 @@ def test_lesson_package_does_not_import_textual() -> None:
     loaded = modules_loaded_by("bp_tui.lesson")
     assert "bp_tui" in loaded
     assert not loaded & {"textual", "textual_plotext"}
+
+
+def test_the_quiz_module_is_headless() -> None:
+    """``bp_tui.quiz`` judges answers without the UI, so it can be used (and tested) alone."""
+    loaded = modules_loaded_by("bp_tui.quiz")
+    assert "bp_tui" in loaded
+    assert not loaded & {"textual", "rich", "textual_plotext"}

@@ -8,11 +8,7 @@ the lecture's arithmetic, not merely with itself.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -454,30 +450,6 @@ def test_a_quiz_keeps_the_score() -> None:
     assert score.text() == "18 of 20 right, 1 wrong, 1 skipped"
     assert [a.question.symbol for a in quiz.missed] == ["δ_k2", "∂E/∂W_j1k1"]
     assert quiz.missed[0].typed_text == "0.0381"
-
-
-def test_the_quiz_module_is_headless() -> None:
-    """bp_tui.quiz imports no Textual, so it can be used (and tested) without the UI."""
-    code = (
-        "import importlib, json, sys\n"
-        "importlib.import_module('bp_tui.quiz')\n"
-        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
-    )
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout))
-    assert "bp_tui" in loaded
-    assert not loaded & {"textual", "rich", "textual_plotext"}
 
 
 # ── the quiz screen, driven by Pilot ─────────────────────────────────────────
