@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 
 import numpy as np
 
@@ -439,12 +440,7 @@ def _delta_formulas_of(trace: Trace, step: DeltaStep, row: int, asked: int) -> l
 
 def _weights_asked(shape: tuple[int, ...], per_step: int) -> list[tuple[int, int]]:
     """The first ``per_step`` weights of a matrix, row by row."""
-    out = []
-    for i, j in np.ndindex(shape):
-        if len(out) == per_step:
-            break
-        out.append((int(i), int(j)))
-    return out
+    return [(int(i), int(j)) for i, j in islice(np.ndindex(shape), per_step)]
 
 
 def _gradient_questions(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from textual.coordinate import Coordinate
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from bp_tui.engine import DeltaStep, ForwardStep, GradientStep, InputStep, UpdateStep, train
@@ -48,6 +49,13 @@ def screen_text(app: BpTuiApp) -> list[str]:
             cells = re.findall(r"<text [^>]*>([^<]*)</text>", line)
             lines.append(html.unescape("".join(cells)))
     return lines
+
+
+async def train_to_the_end(pilot: Pilot) -> None:
+    """Press t and wait until the training worker is done and its result is on screen."""
+    await pilot.press("t")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def check_screen_against_trace(screen: LessonScreen) -> None:
@@ -210,9 +218,7 @@ async def test_training_draws_the_loss_curve_and_updates_the_weights() -> None:
     lesson = load_lesson(path)
     app = BpTuiApp(path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await train_to_the_end(pilot)
         screen = app.screen
         curve = screen.query_one(LossCurve)
         expected = train(
@@ -450,9 +456,7 @@ async def test_diverging_training_is_reported_and_the_app_stays_usable() -> None
     lesson = Path(__file__).parent / "data" / "diverging_lesson.yaml"
     app = BpTuiApp(lesson)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await train_to_the_end(pilot)
         screen = app.screen
         curve = screen.query_one(LossCurve)
         assert "diverged in epoch" in curve.border_subtitle
