@@ -24,8 +24,13 @@ def sigmoid(x: Array) -> Array:
     For x below about −709, e^(−x) overflows to infinity and 1 / (1 + ∞) = 0, which is σ's
     value to double precision; the overflow is expected, so it is not reported.
     """
+    # Computed in one array, in place, step by step: e^(−x), then 1 + e^(−x), then 1 / that.
+    x = np.asarray(x, dtype=np.float64)
+    o = np.negative(x, out=np.empty_like(x))
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+        np.exp(o, out=o)
+    o += 1.0
+    return np.divide(1.0, o, out=o)
 
 
 def softmax(x: Array) -> Array:
@@ -34,8 +39,10 @@ def softmax(x: Array) -> Array:
     # x − max ≤ 0 can only overflow to −inf (x spanning more than the float range, as
     # ±1e308 do), and e^(−inf) = 0 is then the right value.
     with np.errstate(over="ignore"):
-        z = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return z / np.sum(z, axis=-1, keepdims=True)
+        z = x - x.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)  # in place, as the other steps: no array is kept
+    return z
 
 
 @dataclass(frozen=True)

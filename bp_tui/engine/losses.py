@@ -40,12 +40,12 @@ def _cross_entropy_terms(x: Array, o: Array, t: Array, activation: Activation) -
     # Logs are taken from x, not from O, so that O = 0 or 1 in floating point never gives ln 0.
     if activation.name == "softmax":
         with np.errstate(over="ignore"):  # x − max may overflow to −inf: ln O = −inf, O = 0
-            log_o = x - np.max(x, axis=-1, keepdims=True)
-        log_o = log_o - np.log(np.sum(np.exp(log_o), axis=-1, keepdims=True))
-        # t ln O with the convention 0 · ln 0 = 0, so a node with t = 0 and O = 0 adds nothing.
-        return -np.multiply(
-            t, log_o, out=np.zeros(np.broadcast_shapes(t.shape, log_o.shape)), where=t != 0
-        )
+            log_o = x - x.max(axis=-1, keepdims=True)
+        log_o -= np.log(np.exp(log_o).sum(axis=-1, keepdims=True))
+        # −t ln O with the convention 0 · ln 0 = 0, so a node with t = 0 and O = 0 adds nothing.
+        terms = np.zeros(np.broadcast_shapes(t.shape, log_o.shape))
+        np.multiply(t, log_o, out=terms, where=t != 0)
+        return np.negative(terms, out=terms)
     return -(t * _log_sigmoid(x) + (1.0 - t) * _log_sigmoid(-x))
 
 

@@ -52,17 +52,23 @@ def frozen(array: Array | Sequence) -> Array:
 
 def forward(
     weights: Sequence[Array],
-    biases: Sequence[Array],
+    biases: Sequence[Array] | None,
     activations: Sequence[Activation],
     inputs: Array,
 ) -> tuple[list[Array], list[Array]]:
-    """x and O of every layer, x_j = Σ_i O_i W_ij + b_j and O_j = f(x_j), for a batch."""
+    """x and O of every layer, x_j = Σ_i O_i W_ij + b_j and O_j = f(x_j), for a batch.
+
+    ``biases`` may be ``None`` for a network without biases: adding their zeros would
+    change nothing but the time taken.
+    """
     o = inputs
     if not (isinstance(o, np.ndarray) and o.ndim == 2 and o.dtype == np.float64):
         o = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
     xs, outputs = [o], [o]
-    for w, b, act in zip(weights, biases, activations, strict=True):
-        x = o @ w + b
+    for layer, (w, act) in enumerate(zip(weights, activations, strict=True)):
+        x = o @ w
+        if biases is not None:
+            x += biases[layer]  # in place: the same sum, without a second array
         o = act.function(x)
         xs.append(x)
         outputs.append(o)

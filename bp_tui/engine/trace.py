@@ -187,7 +187,8 @@ def backprop(
     """
     weights = network.weights if weights is None else weights
     biases = network.biases if biases is None else biases
-    xs, outputs = forward(weights, biases, network.activations, inputs)
+    used = None if network.bias is BiasMode.NONE else biases  # (zeros: nothing to add)
+    xs, outputs = forward(weights, used, network.activations, inputs)
     t = _rows(targets)
     top = network.depth
     out_act = network.activations[-1]
@@ -206,8 +207,11 @@ def backprop(
     for layer in range(top, 0, -1):
         delta = deltas[layer]
         assert delta is not None
-        dW[layer - 1] = outputs[layer - 1].T @ delta / n  # ∂E/∂W_ij = O_i δ_j
-        db[layer - 1] = delta.sum(axis=0) / n  # ∂E/∂b_j = δ_j
+        # The batch's mean: each sample's δ_j / n, summed (one sample: δ_j itself). Dividing
+        # δ (one row per sample) costs far less than dividing ∂E/∂W (one row per node below).
+        mean_delta = delta if n == 1 else delta / n
+        dW[layer - 1] = outputs[layer - 1].T @ mean_delta  # ∂E/∂W_ij = O_i δ_j
+        db[layer - 1] = mean_delta.sum(axis=0)  # ∂E/∂b_j = δ_j
         if layer > 1:
             act = network.activations[layer - 2]
             assert act.derivative is not None

@@ -102,6 +102,31 @@ def trace_at(
     return trace_iteration(network, inputs[list(idx)], targets[list(idx)], learning_rate, idx)
 
 
+def sgd_step(
+    network: Network,
+    inputs: Array,
+    targets: Array,
+    learning_rate: float,
+    weights: list[Array],
+    biases: list[Array],
+) -> float:
+    """One iteration of :func:`train`, in place: backprop on a batch, then
+    W ← W − η ∂E/∂W for every layer (and b ← b − η ∂E/∂b when biases are trained).
+
+    ``weights`` and ``biases`` are writable arrays that take the place of the network's
+    own. Returns the sum of the batch's per-sample E, from its forward pass.
+    """
+    bp = backprop(network, inputs, targets, weights, biases)
+    grads = bp.dW + bp.db if network.bias is BiasMode.TRAINED else bp.dW
+    params = weights + biases if network.bias is BiasMode.TRAINED else weights
+    for p, g in zip(params, grads, strict=True):
+        # η ∂E/∂W is formed in the gradient's own array (no one else holds it), then taken
+        # from W in place: the same two roundings as W − η ∂E/∂W, without two new arrays.
+        g *= learning_rate
+        p -= g
+    return float(np.add.reduce(bp.E))
+
+
 def train(
     network: Network,
     inputs: Array,
@@ -122,29 +147,30 @@ def train(
     targets = np.asarray(targets, dtype=np.float64)
     batches = [(inputs[list(b)], targets[list(b)]) for b in schedule.batches]
     losses = np.empty(epochs, dtype=np.float64)
-    # The parameters are updated in place: W -= η ∂E/∂W computes exactly W − η ∂E/∂W,
-    # as apply_update does, without building a Network per iteration.
+    # The parameters are updated in place (sgd_step): exactly the W − η ∂E/∂W of
+    # apply_update, without building a Network per iteration.
     weights = [np.array(w) for w in network.weights]
     biases = [np.array(b) for b in network.biases]
     trained_bias = network.bias is BiasMode.TRAINED
+    params = weights + biases if trained_bias else weights  # what an update changes
+    # The parameters an epoch began with, kept to fall back on if it diverges.
+    start = [p.copy() for p in params]
+    depth = len(weights)
     iterations = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
-            start = ([w.copy() for w in weights], [b.copy() for b in biases])
+            for kept, p in zip(start, params, strict=True):
+                np.copyto(kept, p)
             total = 0.0
             for x, t in batches:
-                bp = backprop(network, x, t, weights, biases)
-                total += float(bp.E.sum())
-                for w, g in zip(weights, bp.dW, strict=True):
-                    w -= learning_rate * g
-                if trained_bias:
-                    for b, g in zip(biases, bp.db, strict=True):
-                        b -= learning_rate * g
+                total += sgd_step(network, x, t, learning_rate, weights, biases)
                 iterations += 1
             loss = total / len(inputs)
             if not math.isfinite(loss) or not _all_finite(weights, biases):
                 return TrainingResult(
-                    network=network.with_parameters(*start),
+                    network=network.with_parameters(
+                        start[:depth], start[depth:] if trained_bias else biases
+                    ),
                     losses=frozen(losses[:epoch]),
                     iterations=iterations - len(batches),
                     divergence=Divergence(epoch + 1, iterations, learning_rate),
