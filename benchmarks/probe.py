@@ -1,7 +1,8 @@
 """A process that starts an app, waits until its first screen is ready, and reports.
 
 `python -m benchmarks.probe bare` starts a bare Textual app (a Header, a Label, a
-Footer); `python -m benchmarks.probe lesson LESSON` starts bp-tui on LESSON. Both run
+Footer); `python -m benchmarks.probe floor` starts the same app after importing numpy and
+PyYAML; `python -m benchmarks.probe lesson LESSON` starts bp-tui on LESSON. Both run
 headless at 120×40 and exit once the first screen has been drawn (Textual's Ready
 event). They print two JSON lines: one the moment the screen is ready (the parent times
 the process from its start to that line), and the peak RSS in MB at exit. With
@@ -41,7 +42,10 @@ def main(argv: list[str]) -> None:
         # One line as soon as the screen is up: the parent times the process start to it.
         print(json.dumps({"ready": time.perf_counter() - STARTED}), flush=True)
 
-    if kind == "bare":
+    if kind in {"bare", "floor"}:
+        if kind == "floor":  # what any app that reads YAML into numpy pays before its screen
+            import numpy  # noqa: F401
+            import yaml  # noqa: F401
         from textual.app import App, ComposeResult
         from textual.widgets import Footer, Header, Label
 

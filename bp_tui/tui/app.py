@@ -23,13 +23,9 @@ from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
 from bp_tui.tui.screens.dialogs import ErrorScreen, HelpScreen, TooSmallScreen
 from bp_tui.tui.screens.lesson import LessonScreen
-from bp_tui.tui.screens.mistakes import MistakesScreen
 from bp_tui.tui.screens.picker import PickerScreen
-from bp_tui.tui.screens.quiz import QuizScreen
 from bp_tui.words import word
 
-#: The screens that stack above the picker while a lesson is open.
-ABOVE_PICKER = (LessonScreen, ErrorScreen, HelpScreen, MistakesScreen, QuizScreen)
 #: The smallest terminal the lesson screen is usable in.
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -85,11 +81,20 @@ class BpTuiApp(App[None]):
 
     def on_back_to_lessons(self, message: BackToLessons) -> None:
         """Leave the lesson (or error) screen for the picker."""
-        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
-            self._pop_screen()
+        self._pop_to_picker()
         self.show_picker()
         # The size notice goes back on top (the terminal may shrink before this arrives).
         self._check_size(self.size.width, self.size.height)
+
+    def _pop_to_picker(self) -> bool:
+        """Pop every screen above the picker (or above the app's own screen when there is
+        no picker yet): a lesson and what it opened, the size notice, a command palette.
+        Returns whether the size notice was among them."""
+        covered = False
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+            covered = covered or isinstance(self.screen, TooSmallScreen)
+            self._pop_screen()
+        return covered
 
     def _pop_screen(self) -> None:
         """Pop the screen on top, stopping its workers first: a command palette's search
@@ -103,10 +108,7 @@ class BpTuiApp(App[None]):
     def open_lesson(self, path: Path) -> None:
         """Open ``path`` on a lesson screen, or its error on an error screen, above the
         picker (which `l` or `escape` return to)."""
-        covered = False  # by the size notice, which goes back on top
-        while isinstance(self.screen, (*ABOVE_PICKER, TooSmallScreen, CommandPalette)):
-            covered = covered or isinstance(self.screen, TooSmallScreen)
-            self._pop_screen()
+        covered = self._pop_to_picker()  # by the size notice, which goes back on top
         try:
             lesson = load_lesson(path)
         except LessonError as err:
@@ -119,6 +121,8 @@ class BpTuiApp(App[None]):
     def open_quiz(self, session_or_lesson: Session | Lesson) -> None:
         """Predict, then reveal: the quiz of a session's current iteration (a lesson's first),
         above the screen shown now; `escape` leaves it."""
+        from bp_tui.tui.screens.quiz import QuizScreen  # imported when first asked for
+
         session = (
             session_or_lesson
             if isinstance(session_or_lesson, Session)

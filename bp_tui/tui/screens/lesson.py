@@ -19,7 +19,6 @@ from bp_tui.engine import TrainingResult
 from bp_tui.formulas import DEFAULT_DIGITS, number
 from bp_tui.session import Session
 from bp_tui.tui.messages import BackToLessons
-from bp_tui.tui.screens.mistakes import MistakesScreen
 from bp_tui.tui.view import View
 from bp_tui.tui.widgets.loss_curve import LossCurve
 from bp_tui.tui.widgets.network_view import NetworkView
@@ -80,14 +79,16 @@ class LessonScreen(Screen[None]):
         result: TrainingResult
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
+        # Classes that hold from the start are given here, not set after mounting, where
+        # each change restyles every widget on the screen.
+        super().__init__(classes="" if session.losses else "-untrained")
         self.session = session
         self.digits = DEFAULT_DIGITS
         self.row = 0  # the sample of a batch that per-sample panels show
         self.gradcheck = False
         self._live: list[float] = []  # the running training's losses, as reported so far
         self._trained_from = 0  # the iteration the running training started from
-        self._keys_shown: tuple[bool | None, ...] = ()
+        self._keys_shown = self._step_keys()  # the Footer is built with these
 
     def compose(self) -> ComposeResult:
         lesson = self.session.lesson
@@ -129,10 +130,14 @@ class LessonScreen(Screen[None]):
         )
         self.query_one(StepPanel).selected = None
         # The Footer rebuilds itself on refresh_bindings: only when a key appears or goes.
-        keys = tuple(self.check_action(action, ()) for action in self.STEP_ACTIONS)
+        keys = self._step_keys()
         if keys != self._keys_shown:
             self._keys_shown = keys
             self.refresh_bindings()
+
+    def _step_keys(self) -> tuple[bool | None, ...]:
+        """Which of the keys that come and go are shown now."""
+        return tuple(self.check_action(action, ()) for action in self.STEP_ACTIONS)
 
     # ── keys ─────────────────────────────────────────────────────────────────
 
@@ -187,6 +192,8 @@ class LessonScreen(Screen[None]):
 
     def action_mistakes(self) -> None:
         """The current iteration done right and with each classic mistake."""
+        from bp_tui.tui.screens.mistakes import MistakesScreen  # imported when first asked for
+
         self.app.push_screen(MistakesScreen(self.session.trace, self.digits))
 
     def action_gradcheck(self) -> None:
