@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import ControlType
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "bp_tui" / "lessons"
@@ -107,28 +110,85 @@ def startup(runs: int) -> list[Figure]:
 # ── 2. step latency ─────────────────────────────────────────────────────────
 
 
-async def _press_times(app: object, keys: list[str]) -> list[float]:
-    """Seconds from each key entering the app to the screen redrawn after its action.
+#: A key's frames have all been drawn when none has come for this long.
+QUIET = 0.15
 
-    The key is posted to the app as a terminal would send it; the time stops when the
-    screen has been refreshed after the key was handled (``call_after_refresh``). Pilot's
-    own ``press`` is not used: its waits for an idle app cost more than a step does.
+
+class _Terminal:
+    """What the app's frames leave on a terminal: the text and style of every cell."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+
+    def draw(self, frame: object) -> dict[tuple[int, int], tuple[str, object]]:
+        """Apply one frame (a Textual compositor update); the cells after it."""
+        x = y = 0
+        for segment in frame.__rich_console__(self.console, self.console.options):  # type: ignore[attr-defined]
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = control[1], control[2]  # type: ignore[misc]
+                continue
+            if segment.text == "\n":  # each line of an update starts with a move
+                continue
+            for char in segment.text:
+                self.cells[x, y] = (char, segment.style)
+                x += cell_len(char)
+        return dict(self.cells)
+
+
+async def _press_times(app: object, keys: list[str]) -> list[float]:
+    """Seconds from each key entering the app to the screen settled.
+
+    The key is posted to the app as a terminal would send it. Every frame the app sends
+    to the terminal is kept with its time. Once no frame has come for QUIET seconds, the
+    frames are replayed onto a model terminal: the screen settled with the first frame
+    after which it no longer changed. (Textual may draw a frame more than the picture
+    needs: a widget resized by the first layout asks for a second one, which draws the
+    same cells again; that frame changes nothing and is not counted.) Pilot's own
+    ``press`` is not used: it forces a repaint at once instead of waiting for the app's.
     """
     from textual import events
 
+    frames: list[tuple[float, object]] = []
     times: list[float] = []
     async with app.run_test(size=SIZE) as pilot:  # type: ignore[attr-defined]
+        terminal = _Terminal(Console(width=SIZE[0], height=SIZE[1], color_system="truecolor"))
+        send = pilot.app._display  # Textual's one call per frame for the terminal
+
+        def keep(screen: object, frame: object) -> None:
+            frames.append((time.perf_counter(), frame))
+            send(screen, frame)
+
+        pilot.app._display = keep
         await pilot.pause()
+        await _quiet(frames)
+        for _, frame in frames:
+            terminal.draw(frame)
         for key in keys:
-            done = asyncio.Event()
+            frames.clear()
             start = time.perf_counter()
             pilot.app.post_message(events.Key(key, None))
-            # The key is handled before anything posted after it; the refresh after that.
-            pilot.app.call_later(lambda done=done: pilot.app.screen.call_after_refresh(done.set))
-            await asyncio.wait_for(done.wait(), timeout=10)
-            times.append(time.perf_counter() - start)
-            await pilot.pause()
+            await _quiet(frames)
+            drawn = [(at, frame) for at, frame in frames if frame is not None]
+            if not drawn:
+                raise RuntimeError(f"the key {key!r} drew nothing")
+            states = [terminal.draw(frame) for _, frame in drawn]
+            changed = [i for i, state in enumerate(states) if state != states[-1]]
+            settled = changed[-1] + 1 if changed else 0
+            times.append(drawn[settled][0] - start)
     return times
+
+
+async def _quiet(frames: list[tuple[float, object]], limit: float = 5.0) -> None:
+    """Wait until no frame has come for QUIET seconds (at most ``limit`` seconds)."""
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        seen = len(frames)
+        await asyncio.sleep(QUIET)
+        if len(frames) == seen and frames:
+            return
 
 
 def _bare_app() -> object:

@@ -38,7 +38,7 @@ from bp_tui.formulas import (
 
 #: The largest matrix shown cell by cell; bigger ones show their top-left corner (a
 #: 784×128 matrix would be 100,352 cells to build at every step).
-MATRIX_ROWS, MATRIX_COLS = 32, 12
+MATRIX_ROWS, MATRIX_COLS = 16, 8
 #: Nodes listed per layer in the network view before the rest are counted.
 NODES_SHOWN = 8
 

@@ -59,7 +59,9 @@ class LessonScreen(Screen[None]):
         Binding("minus", "digits(-1)", word("key.fewer_digits"), show=False),
     ]
 
-    view: reactive[View | None] = reactive(None)
+    # The screen's widgets repaint what changed; repainting the whole screen on every
+    # step would redraw all of it.
+    view: reactive[View | None] = reactive(None, repaint=False)
     training: reactive[bool] = reactive(False)
 
     #: The actions whose keys come and go as the cursor moves.

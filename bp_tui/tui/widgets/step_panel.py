@@ -26,9 +26,14 @@ class StepPanel(VerticalScroll):
 
     can_focus = False  # `tab` goes straight to the tables; the mouse wheel scrolls
 
-    view: reactive[View | None] = reactive(None)
-    selected: reactive[Formula | None] = reactive(None)
-    summary: reactive[str] = reactive("")
+    # Each line is a Static that repaints itself when its text changes.
+    view: reactive[View | None] = reactive(None, repaint=False)
+    selected: reactive[Formula | None] = reactive(None, repaint=False)
+    summary: reactive[str] = reactive("", repaint=False)
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._texts: dict[str, str] = {}  # what each part shows
 
     def compose(self) -> ComposeResult:
         for part in ("title", "where", "law", "selected", "formulas"):
@@ -65,8 +70,10 @@ class StepPanel(VerticalScroll):
 
     def _set(self, part: str, text: str) -> None:
         widget = self.query_one(f"#step-{part}", Static)
-        widget.update(text)
-        widget.display = bool(text)
+        if self._texts.get(part) != text:  # an update costs a layout: only when it changed
+            self._texts[part] = text
+            widget.update(text)
+            widget.display = bool(text)
 
     @staticmethod
     def _checks(view: View, step: GradientStep, digits: int) -> list[str]:

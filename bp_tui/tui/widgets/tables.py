@@ -107,7 +107,7 @@ class ExplainingTable(DataTable):
 
     BINDINGS = [Binding("escape", "leave", word("key.leave"), show=False)]
 
-    view: reactive[View | None] = reactive(None)
+    view: reactive[View | None] = reactive(None, repaint=False)  # refilled only on a change
 
     @dataclass
     class Explain(Message):
