@@ -399,7 +399,8 @@ def memory() -> list[Figure]:
 
 async def _while_training(seconds: float) -> tuple[list[float], float, float]:
     """Key press latencies during a long run, the median one with no training, and the
-    loss-curve redraws per second during the run."""
+    loss-curve redraws per second during the run: the frames sent to the terminal that
+    changed a cell of the curve's panel."""
     from textual import events
 
     from bp_tui.lesson import load_lesson
@@ -408,20 +409,14 @@ async def _while_training(seconds: float) -> tuple[list[float], float, float]:
     from bp_tui.tui.screens.lesson import LessonScreen
     from bp_tui.tui.widgets.loss_curve import LossCurve
 
-    redraws = 0
     handled: list[float] = []
-    original, original_next = LossCurve.watch_losses, LessonScreen.action_next
-
-    def counting(self: LossCurve, losses: tuple[float, ...]) -> None:
-        nonlocal redraws
-        redraws += 1
-        original(self, losses)
+    frames: list[tuple[float, object]] = []
+    original_next = LessonScreen.action_next
 
     def timed_next(self: LessonScreen) -> None:
         handled.append(time.perf_counter())
         original_next(self)
 
-    LossCurve.watch_losses = counting  # type: ignore[method-assign]
     LessonScreen.action_next = timed_next  # type: ignore[method-assign]
     try:
         lesson = load_lesson(XOR)
@@ -432,6 +427,13 @@ async def _while_training(seconds: float) -> tuple[list[float], float, float]:
             screen = app.screen
             assert isinstance(screen, LessonScreen)
             screen.session = Session(long)
+            send = app._display
+
+            def keep(on: object, frame: object) -> None:
+                frames.append((time.perf_counter(), frame))
+                send(on, frame)
+
+            app._display = keep  # type: ignore[method-assign]
 
             async def press_n() -> float:
                 # From the key entering the app to its action running (Pilot's own wait
@@ -445,19 +447,29 @@ async def _while_training(seconds: float) -> tuple[list[float], float, float]:
             idle = [await press_n() for _ in range(10)]
             await pilot.press("t")
             start = time.perf_counter()
-            redraws = 0
             while time.perf_counter() - start < seconds:
                 latencies.append(await press_n())
                 await asyncio.sleep(0.2)
             elapsed = time.perf_counter() - start
             still = screen.training
+            curve = screen.query_one(LossCurve).region
             await pilot.press("escape")
             await app.workers.wait_for_complete()
         if not still:
             raise RuntimeError("training ended before the measurement did")
+        terminal = _Terminal(Console(width=SIZE[0], height=SIZE[1], color_system="truecolor"))
+        cells = [(x, y) for y in range(curve.y, curve.bottom) for x in range(curve.x, curve.right)]
+        shown, redraws = None, 0
+        for at, frame in frames:
+            if frame is None:
+                continue
+            state = terminal.draw(frame)
+            now = [state.get(cell) for cell in cells]
+            if shown is not None and now != shown and start <= at <= start + elapsed:
+                redraws += 1
+            shown = now
         return latencies, statistics.median(idle), redraws / elapsed
     finally:
-        LossCurve.watch_losses = original  # type: ignore[method-assign]
         LessonScreen.action_next = original_next  # type: ignore[method-assign]
 
 
