@@ -114,11 +114,11 @@ def startup(runs: int) -> list[Figure]:
 QUIET = 0.15
 
 
-class _Terminal:
+class Terminal:
     """What the app's frames leave on a terminal: the text and style of every cell."""
 
-    def __init__(self, console: Console) -> None:
-        self.console = console
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.console = Console(width=size[0], height=size[1], color_system="truecolor")
         self.cells: dict[tuple[int, int], tuple[str, object]] = {}
 
     def draw(self, frame: object) -> dict[tuple[int, int], tuple[str, object]]:
@@ -154,7 +154,7 @@ async def _press_times(app: object, keys: list[str]) -> list[float]:
     frames: list[tuple[float, object]] = []
     times: list[float] = []
     async with app.run_test(size=SIZE) as pilot:  # type: ignore[attr-defined]
-        terminal = _Terminal(Console(width=SIZE[0], height=SIZE[1], color_system="truecolor"))
+        terminal = Terminal(SIZE)
         send = pilot.app._display  # Textual's one call per frame for the terminal
 
         def keep(screen: object, frame: object) -> None:
@@ -175,10 +175,14 @@ async def _press_times(app: object, keys: list[str]) -> list[float]:
             if not drawn:
                 raise RuntimeError(f"the key {key!r} drew nothing")
             states = [terminal.draw(frame) for _, frame in drawn]
-            changed = [i for i, state in enumerate(states) if state != states[-1]]
-            settled = changed[-1] + 1 if changed else 0
-            times.append(drawn[settled][0] - start)
+            times.append(drawn[settled(states)][0] - start)
     return times
+
+
+def settled(states: list[dict[tuple[int, int], tuple[str, object]]]) -> int:
+    """The index of the first screen after which the screen no longer changed."""
+    changed = [i for i, state in enumerate(states) if state != states[-1]]
+    return changed[-1] + 1 if changed else 0
 
 
 async def _quiet(frames: list[tuple[float, object]], limit: float = 5.0) -> None:
@@ -457,7 +461,7 @@ async def _while_training(seconds: float) -> tuple[list[float], float, float]:
             await app.workers.wait_for_complete()
         if not still:
             raise RuntimeError("training ended before the measurement did")
-        terminal = _Terminal(Console(width=SIZE[0], height=SIZE[1], color_system="truecolor"))
+        terminal = Terminal(SIZE)
         cells = [(x, y) for y in range(curve.y, curve.bottom) for x in range(curve.x, curve.right)]
         shown, redraws = None, 0
         for at, frame in frames:
