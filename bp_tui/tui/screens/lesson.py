@@ -64,8 +64,10 @@ class LessonScreen(Screen[None]):
     view: reactive[View | None] = reactive(None, repaint=False)
     training: reactive[bool] = reactive(False)
 
-    #: The actions whose keys come and go as the cursor moves.
-    STEP_ACTIONS = ("previous", "first", "last", "sample", "train", "reset", "cancel")
+    #: The Footer's keys that come and go as the student steps and trains. (home and end
+    #: are never shown, and Textual asks check_action whenever a key is pressed: the
+    #: Footer, which rebuilds all its keys to show one more or one fewer, need not know.)
+    STEP_ACTIONS = ("previous", "sample", "train", "reset", "cancel")
 
     @dataclass
     class Progress(Message):
