@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -95,7 +96,6 @@ class LessonScreen(Screen[None]):
         self._keys_shown = self._step_keys()  # the Footer is built with these
 
     def compose(self) -> ComposeResult:
-        lesson = self.session.lesson
         yield Header()
         with Horizontal(id="top"):
             yield NetworkView(id="network").data_bind(LessonScreen.view)
@@ -108,8 +108,7 @@ class LessonScreen(Screen[None]):
                 LessonScreen.view
             )
         with Vertical(id="training"):
-            yield LossCurve(id="loss")
-            yield ProgressBar(total=lesson.epochs or 1, show_eta=False, id="progress")
+            yield LossCurve(id="loss")  # and the progress bar, once training starts
         yield Footer()
 
     def on_mount(self) -> None:
@@ -224,10 +223,19 @@ class LessonScreen(Screen[None]):
             return
         self.training = True
         self._trained_from = self.session.iteration_index
-        bar = self.query_one(ProgressBar)
-        bar.update(total=self.session.lesson.epochs, progress=0)
+        self._progress_bar().update(total=self.session.lesson.epochs, progress=0)
         self._live = []
         self._train(self.session)
+
+    def _progress_bar(self) -> ProgressBar:
+        """The training's progress bar, mounted the first time training starts: it shows
+        only while training, and building it would slow every lesson's opening."""
+        try:
+            return self.query_one(ProgressBar)
+        except NoMatches:
+            bar = ProgressBar(show_eta=False, id="progress")
+            self.query_one("#training").mount(bar)
+            return bar
 
     def watch_training(self, training: bool) -> None:
         self.set_class(training, "-training")
@@ -260,7 +268,7 @@ class LessonScreen(Screen[None]):
         self.post_message(self.Finished(result))
 
     def on_lesson_screen_progress(self, message: Progress) -> None:
-        self.query_one(ProgressBar).update(progress=message.epoch)
+        self._progress_bar().update(progress=message.epoch)
         self._live.extend(message.losses)
         self.query_one(LossCurve).losses = (*self.session.losses, *self._live)
 
@@ -268,7 +276,7 @@ class LessonScreen(Screen[None]):
         result = message.result
         self.session.after_training(result, self._trained_from)
         self.training = False
-        self.query_one(ProgressBar).update(progress=result.epochs)
+        self._progress_bar().update(progress=result.epochs)
         curve = self.query_one(LossCurve)
         curve.losses = tuple(self.session.losses)
         self._show()
