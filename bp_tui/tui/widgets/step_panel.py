@@ -15,7 +15,7 @@ from bp_tui.tui.view import View, gradient_check, reflow
 from bp_tui.words import word
 
 #: Formulas listed per step; the rest are counted (and each is shown when selected).
-FORMULAS_SHOWN = 40
+FORMULAS_SHOWN = 16
 #: Gradient checks listed at a gradient step when the check is on.
 GRADCHECK_LINES = 12
 
