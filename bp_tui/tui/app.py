@@ -7,7 +7,7 @@ screen shows comes from the engine's trace (see :mod:`bp_tui.tui.view`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -62,7 +62,14 @@ class BpTuiApp(App[None]):
         self.first_quiz = quiz  # `bp-tui LESSON --quiz`: the lesson's quiz above its screen
         self.digits = DEFAULT_DIGITS  # significant digits, chosen with + and −, for the session
         self.first_lesson = lesson
-        self.lesson_paths = shipped_lessons() + (lesson_files(lessons_dir) if lessons_dir else [])
+        self.lessons_dir = lessons_dir
+
+    @cached_property
+    def lesson_paths(self) -> list[Path]:
+        """The shipped lessons, then those of ``--lessons DIR``: listed when the picker or
+        the command palette first needs them, not before the first screen."""
+        extra = lesson_files(self.lessons_dir) if self.lessons_dir else []
+        return shipped_lessons() + extra
 
     def on_mount(self) -> None:
         if self.first_lesson is not None:
