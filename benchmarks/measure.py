@@ -270,10 +270,11 @@ def _torch_train(lesson: object, epochs: int) -> Callable[[], object]:
     def run() -> None:
         ws = [torch.tensor(np.array(w), requires_grad=True) for w in net.weights]
         bs = [torch.tensor(np.array(b), requires_grad=trained_bias) for b in net.biases]
+        # Each batch's rows are gathered once per run, as bp-tui's train does.
+        data = [(x_all[list(batch)], t_all[list(batch)]) for batch in batches]
         for _ in range(epochs):
-            for batch in batches:
-                idx = list(batch)
-                o, t = x_all[idx], t_all[idx]
+            for x, t in data:
+                o = x
                 for w, b, act in zip(ws, bs, acts, strict=True):
                     z = o @ w + b
                     if act == "sigmoid":
