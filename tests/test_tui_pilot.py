@@ -26,7 +26,7 @@ from bp_tui.tui.screens.lesson import LessonScreen
 from bp_tui.tui.screens.picker import PickerScreen
 from bp_tui.tui.view import MATRIX_COLS, MATRIX_ROWS
 from bp_tui.tui.widgets.loss_curve import LossCurve
-from bp_tui.tui.widgets.network_view import NetworkView
+from bp_tui.tui.widgets.network_view import NetworkView, layer_window
 from bp_tui.tui.widgets.step_panel import FORMULAS_SHOWN, StepPanel
 
 SIZE = (120, 40)
@@ -66,9 +66,12 @@ def check_screen_against_trace(screen: LessonScreen) -> None:
     text = screen.query_one(NetworkView).render().plain
     d = screen.digits
 
-    # The network view: O of every layer computed so far going forward, δ going back.
+    # The network view: O of every layer computed so far going forward, δ going back, for
+    # the layers it has room for, which always include the current one.
+    shown = [layer for layer, label in enumerate(labels) if f" {label} " in text.splitlines()[0]]
+    assert step.layer in shown, (step, text)
     if isinstance(step, InputStep | ForwardStep):
-        for layer in range(step.layer + 1):
+        for layer in (layer for layer in shown if layer <= step.layer):
             outputs = trace.steps[0].O[0] if layer == 0 else trace.forward(layer).O[0]
             for j, value in enumerate(outputs[:8]):
                 assert f"{node(labels[layer], j)} {number(value, d)}" in text
@@ -448,6 +451,39 @@ async def test_precision_keys_change_every_number_and_are_kept_for_the_session()
 
 def network_text(app: BpTuiApp) -> str:
     return app.screen.query_one(NetworkView).render().plain
+
+
+def test_the_layer_window_keeps_the_current_layer_in_view() -> None:
+    """Layers 10 columns wide, 3 columns of arrow between two, a "…" and its arrow (4)
+    for each side cut off."""
+    assert layer_window([10] * 3, 1, room=0) == (0, 2)  # width not known yet: all
+    assert layer_window([10] * 3, 1, room=36) == (0, 2)  # 3 × 10 + 2 × 3 = 36 fits
+    # Seven layers in 50 columns. Three and one cut side: 30 + 3 × 3 + 1 = 40 (a fourth
+    # layer would make 53); three in the middle, both sides cut: 30 + 3 × 4 + 2 = 44.
+    assert layer_window([10] * 7, 0, room=50) == (0, 2)
+    assert layer_window([10] * 7, 6, room=50) == (4, 6)
+    assert layer_window([10] * 7, 3, room=50) == (2, 4)
+    assert layer_window([10] * 7, 3, room=5) == (3, 3)  # the current layer, cut by the edge
+
+
+async def test_a_deep_network_view_follows_the_current_layer() -> None:
+    """The seven layers of the vanishing-gradient lesson do not fit in the network view at
+    120 columns: at every step of the iteration its layer is shown, values and all, and a
+    "…" stands for the layers left out."""
+    app = BpTuiApp(Path("bp_tui/lessons/07_vanishing_sigmoid.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        labels = screen.session.trace.network.labels
+        cut = 0
+        for _ in range(len(screen.session.trace.steps)):
+            head = network_text(app).splitlines()[0]
+            assert f" {labels[screen.session.step.layer]} " in head, head
+            shown = sum(f" {label} " in head for label in labels)
+            cut += shown < len(labels)
+            assert (shown < len(labels)) == ("…" in head), head
+            await pilot.press("n")
+        assert cut > 0  # the lesson is deep enough to need the window
 
 
 async def test_diverging_training_is_reported_and_the_app_stays_usable() -> None:

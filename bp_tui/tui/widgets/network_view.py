@@ -15,7 +15,8 @@ class NetworkView(Widget):
 
     Going forward each node shows its output O; going backward, its δ (the input layer
     keeps its O). The layer of the current step is highlighted, and the arrows between
-    the letters show the direction the numbers flow: → forward, ← backward.
+    the letters show the direction the numbers flow: → forward, ← backward. When the
+    layers are too many for the view's width, it shows those around the current one.
     """
 
     view: reactive[View | None] = reactive(None)
@@ -62,12 +63,21 @@ class NetworkView(Widget):
             if len(values) > NODES_SHOWN:
                 cells.append(Text(f"+{len(values) - NODES_SHOWN} more", style="dim"))
             columns.append(cells)
-        arrow = " ← " if view.backward else " → "
         widths = [max(cell.cell_len for cell in col) for col in columns]
+        first, last = layer_window(widths, current, self.content_size.width)
+        # Layers cut off at either side are stood for by a "…" column.
+        if first > 0:
+            columns[first - 1], widths[first - 1] = [Text(ELLIPSIS, style="dim")], 1
+            first -= 1
+        if last < len(columns) - 1:
+            columns[last + 1], widths[last + 1] = [Text(ELLIPSIS, style="dim")], 1
+            last += 1
+        arrow = " ← " if view.backward else " → "
         out = Text(no_wrap=True, overflow="ellipsis")
-        for line in range(max(len(col) for col in columns)):
-            for index, col in enumerate(columns):
-                if index:
+        for line in range(max(len(col) for col in columns[first : last + 1])):
+            for index in range(first, last + 1):
+                col = columns[index]
+                if index > first:
                     out.append(arrow if line == 0 else "   ", style="bold")
                 cell = col[line] if line < len(col) else Text()
                 out.append_text(cell)
@@ -75,3 +85,37 @@ class NetworkView(Widget):
             out.append("\n")
         out.rstrip()
         return out
+
+
+#: What stands for the layers a narrow view leaves out.
+ELLIPSIS = "…"
+#: The width of the arrow between two layers.
+ARROW_WIDTH = 3
+
+
+def layer_window(widths: list[int], current: int, room: int) -> tuple[int, int]:
+    """The layers, first to last, that a view ``room`` columns wide shows.
+
+    All of them when they fit (or when the room is not known yet); otherwise as many as
+    fit around the ``current`` layer, growing one layer at a time on either side. A side
+    with layers left out costs a "…" column and its arrow.
+    """
+    count = len(widths)
+
+    def width(first: int, last: int) -> int:
+        cut = (first > 0) + (last < count - 1)
+        return sum(widths[first : last + 1]) + ARROW_WIDTH * (last - first + cut) + cut
+
+    if room <= 0 or width(0, count - 1) <= room:
+        return 0, count - 1
+    first = last = current
+    grown = True
+    while grown:
+        grown = False
+        if last + 1 < count and width(first, last + 1) <= room:
+            last += 1
+            grown = True
+        if first > 0 and width(first - 1, last) <= room:
+            first -= 1
+            grown = True
+    return first, last
