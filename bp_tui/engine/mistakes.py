@@ -18,13 +18,14 @@ Everything is plain numpy over the network's own arrays, like the trace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
 
+from bp_tui.engine.gradcheck import batch_error
 from bp_tui.engine.network import Array, BiasMode, Network
-from bp_tui.engine.trace import apply_update, backprop
+from bp_tui.engine.trace import apply_update, backprop, mean_gradients
 
 
 class Mistake(StrEnum):
@@ -47,11 +48,6 @@ class Variant:
     E_after: float  # E of the same samples with the updated weights
 
 
-def batch_E(network: Network, inputs: Array, targets: Array) -> float:
-    """E of a batch, the mean of its samples' E."""
-    return float(np.mean(backprop(network, inputs, targets).E))
-
-
 def correct(network: Network, inputs: Array, targets: Array, learning_rate: float) -> Variant:
     """The iteration as the lecture derives it."""
     bp = backprop(network, inputs, targets)
@@ -63,7 +59,7 @@ def correct(network: Network, inputs: Array, targets: Array, learning_rate: floa
         tuple(bp.db),
         updated,
         float(np.mean(bp.E)),
-        batch_E(updated, inputs, targets),
+        batch_error(updated, inputs, targets),
     )
 
 
@@ -73,36 +69,27 @@ def with_mistake(
     """The iteration made with ``mistake``."""
     if mistake is Mistake.BIASES_FLIPPED:
         flipped = BiasMode.FIXED if network.bias is BiasMode.TRAINED else BiasMode.TRAINED
-        other = Network(
-            sizes=network.sizes,
-            weights=network.weights,
-            biases=network.biases,
-            activations=network.activations,
-            loss=network.loss,
-            bias=flipped,
-            labels=network.labels,
-        )
-        return _replace(correct(other, inputs, targets, learning_rate), mistake)
+        other = replace(network, bias=flipped)
+        return replace(correct(other, inputs, targets, learning_rate), mistake=mistake)
 
-    bp = backprop(network, inputs, targets)  # the forward pass is never the mistake
-    xs, outputs, n, top = bp.xs, bp.outputs, len(inputs), network.depth
+    # The forward pass and the output layer's correct δ are never the mistake.
+    bp = backprop(network, inputs, targets)
+    xs, outputs, top = bp.xs, bp.outputs, network.depth
     t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
     weights = [np.array(w) for w in network.weights]
     dW: list[Array] = [np.empty(0)] * top
     db: list[Array] = [np.empty(0)] * top
     deltas: list[Array] = [np.empty(0)] * top
 
-    out_act = network.activations[-1]
+    delta = bp.deltas[top]
+    assert delta is not None
     if mistake is Mistake.NO_DERIVATIVE:
         delta = outputs[top] - t
     elif mistake is Mistake.SIGN_FLIPPED:
-        delta = -network.loss.output_delta(xs[top], outputs[top], t, out_act)
-    else:
-        delta = network.loss.output_delta(xs[top], outputs[top], t, out_act)
+        delta = -delta
     for layer in range(top, 0, -1):
         deltas[layer - 1] = delta
-        dW[layer - 1] = outputs[layer - 1].T @ delta / n
-        db[layer - 1] = delta.sum(axis=0) / n
+        dW[layer - 1], db[layer - 1] = mean_gradients(outputs[layer - 1], delta)
         if mistake is Mistake.UPDATE_EARLY:  # the slip: W changes before it is used below
             weights[layer - 1] = weights[layer - 1] - learning_rate * dW[layer - 1]
         if layer > 1:
@@ -121,19 +108,7 @@ def with_mistake(
         tuple(db),
         updated,
         float(np.mean(bp.E)),
-        batch_E(updated, inputs, targets),
-    )
-
-
-def _replace(variant: Variant, mistake: Mistake) -> Variant:
-    return Variant(
-        mistake,
-        variant.deltas,
-        variant.dW,
-        variant.db,
-        variant.updated,
-        variant.E_before,
-        variant.E_after,
+        batch_error(updated, inputs, targets),
     )
 
 

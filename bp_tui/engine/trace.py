@@ -193,7 +193,6 @@ def backprop(
     top = network.depth
     out_act = network.activations[-1]
     terms = network.loss.terms(xs[top], outputs[top], t, out_act)
-    n = outputs[0].shape[0]
 
     f_primes: list[Array | None] = [None] * (top + 1)
     back_sums: list[Array | None] = [None] * (top + 1)
@@ -207,11 +206,7 @@ def backprop(
     for layer in range(top, 0, -1):
         delta = deltas[layer]
         assert delta is not None
-        # The batch's mean: each sample's δ_j / n, summed (one sample: δ_j itself). Dividing
-        # δ (one row per sample) costs far less than dividing ∂E/∂W (one row per node below).
-        mean_delta = delta if n == 1 else delta / n
-        dW[layer - 1] = outputs[layer - 1].T @ mean_delta  # ∂E/∂W_ij = O_i δ_j
-        db[layer - 1] = mean_delta.sum(axis=0)  # ∂E/∂b_j = δ_j
+        dW[layer - 1], db[layer - 1] = mean_gradients(outputs[layer - 1], delta)
         if layer > 1:
             act = network.activations[layer - 2]
             assert act.derivative is not None
@@ -229,6 +224,18 @@ def backprop(
         dW=dW,
         db=db,
     )
+
+
+def mean_gradients(O_below: Array, delta: Array) -> tuple[Array, Array]:
+    """∂E/∂W_ij = O_i δ_j and ∂E/∂b_j = δ_j, each the mean over the batch's samples (one
+    row of ``O_below`` and ``delta`` per sample).
+
+    The mean is taken as each sample's δ_j / n, summed (one sample: δ_j itself): dividing
+    δ (one row per sample) costs far less than dividing ∂E/∂W (one row per node below).
+    """
+    n = delta.shape[0]
+    mean_delta = delta if n == 1 else delta / n
+    return O_below.T @ mean_delta, mean_delta.sum(axis=0)
 
 
 def apply_update(
