@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain
 
 import numpy as np
 
@@ -117,9 +118,10 @@ def sgd_step(
     own. Returns the sum of the batch's per-sample E, from its forward pass.
     """
     bp = backprop(network, inputs, targets, weights, biases)
-    grads = bp.dW + bp.db if network.bias is BiasMode.TRAINED else bp.dW
-    params = weights + biases if network.bias is BiasMode.TRAINED else weights
-    for p, g in zip(params, grads, strict=True):
+    pairs = zip(weights, bp.dW, strict=True)
+    if network.bias is BiasMode.TRAINED:
+        pairs = chain(pairs, zip(biases, bp.db, strict=True))
+    for p, g in pairs:
         # η ∂E/∂W is formed in the gradient's own array (no one else holds it), then taken
         # from W in place: the same two roundings as W − η ∂E/∂W, without two new arrays.
         g *= learning_rate
@@ -166,7 +168,7 @@ def train(
                 total += sgd_step(network, x, t, learning_rate, weights, biases)
                 iterations += 1
             loss = total / len(inputs)
-            if not math.isfinite(loss) or not _all_finite(weights, biases):
+            if not math.isfinite(loss) or not all(np.isfinite(p).all() for p in params):
                 return TrainingResult(
                     network=network.with_parameters(
                         start[:depth], start[depth:] if trained_bias else biases
@@ -184,7 +186,3 @@ def train(
                     cancelled=True,
                 )
     return TrainingResult(network.with_parameters(weights, biases), frozen(losses), iterations)
-
-
-def _all_finite(weights: list[Array], biases: list[Array]) -> bool:
-    return all(np.isfinite(w).all() for w in weights) and all(np.isfinite(b).all() for b in biases)
